@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Checks the import direction of DESIGN.md: util → model → odata → {store, format, auth} → api → http → cli.
+// A module may import from its own layer or from layers to its left, never to its right or a sibling.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const RANK = { util: 0, model: 1, odata: 2, store: 3, format: 3, auth: 3, api: 4, http: 5, cli: 6 };
+const root = resolve('src');
+const files = [];
+const walk = (d) => {
+  for (const f of readdirSync(d)) {
+    const p = join(d, f);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (p.endsWith('.ts')) files.push(p);
+  }
+};
+walk(root);
+const layerOf = (file) => relative(root, file).split('/')[0];
+const problems = [];
+for (const file of files) {
+  const from = layerOf(file);
+  if (!(from in RANK)) continue;
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    const spec = m[1] ?? m[2];
+    const target = resolve(dirname(file), spec);
+    const to = layerOf(target);
+    if (!(to in RANK) || to === from) continue;
+    if (RANK[to] >= RANK[from]) problems.push(`${relative('.', file)} (${from}) imports ${spec} (${to})`);
+  }
+}
+if (problems.length) {
+  console.error(`Layer violations (imports must point left: util → model → odata → {store, format, auth} → api → http → cli):\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`layers ok (${files.length} modules)`);
