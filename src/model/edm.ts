@@ -1,0 +1,63 @@
+/**
+ * The shape of the entity model. The model is data (see `graph.ts`); validation, serialization, `$metadata`,
+ * OpenAPI and the SQL columns are all derived from it.
+ */
+
+export type Version = 'v1.0' | 'beta';
+export const VERSIONS: readonly Version[] = ['v1.0', 'beta'];
+
+export type PrimitiveName = 'Edm.String' | 'Edm.Int32' | 'Edm.Boolean' | 'Edm.DateTimeOffset' | 'Edm.Binary';
+
+/** A property's type, before version resolution. `name` is unqualified for enums and complex types. */
+export type TypeRef =
+  | { readonly kind: 'primitive'; readonly name: PrimitiveName }
+  | { readonly kind: 'enum'; readonly name: string }
+  | { readonly kind: 'complex'; readonly name: string };
+
+export interface PropertyDef {
+  readonly name: string;
+  readonly type: TypeRef;
+  readonly collection?: boolean;
+  /** CSDL Nullable; defaults to true as in CSDL. Collections are never null on the wire (empty instead). */
+  readonly nullable?: boolean;
+  /** Versions in which the property exists; both when absent. */
+  readonly versions?: readonly Version[];
+  readonly description?: string;
+  /** Kept by the server: accepted in a body only when equal to nothing (ignored on input is not Graph-like). */
+  readonly serverManaged?: boolean;
+}
+
+export interface NavigationDef {
+  readonly name: string;
+  readonly target: string;
+  readonly collection: boolean;
+  readonly description?: string;
+}
+
+export interface EntityTypeDef {
+  readonly name: string;
+  readonly baseType?: string;
+  readonly abstract?: boolean;
+  readonly versions?: readonly Version[];
+  readonly description?: string;
+  readonly properties: readonly PropertyDef[];
+  readonly navigations?: readonly NavigationDef[];
+}
+
+export interface ComplexTypeDef {
+  readonly name: string;
+  readonly baseType?: string;
+  readonly abstract?: boolean;
+  readonly versions?: readonly Version[];
+  readonly description?: string;
+  readonly properties: readonly PropertyDef[];
+}
+
+export interface EnumTypeDef {
+  readonly name: string;
+  readonly versions?: readonly Version[];
+  readonly members: readonly { readonly name: string; readonly value: number }[];
+}
+
+export const NAMESPACE = 'microsoft.graph';
+export const qualified = (name: string): string => `${NAMESPACE}.${name}`;

@@ -1,0 +1,77 @@
+/**
+ * The resource surface: which entity sets exist, where they hang in the URL tree and which entity type they
+ * hold. Adding a sibling collection is an entry here plus its type in `graph.ts`.
+ */
+
+export type SetName = 'configurations' | 'userStatuses' | 'deviceStatuses' | 'assignments';
+
+export interface EntitySet {
+  readonly name: SetName;
+  /** The URL segment (navigation property name). */
+  readonly segment: string;
+  readonly entityType: string;
+  /** Contained under a configuration (`…/mobileAppConfigurations/{id}/<segment>`). */
+  readonly contained: boolean;
+  /** The property matched case-insensitively by the key-less upsert PATCH (the seed endpoint), if any. */
+  readonly principalKey?: 'userPrincipalName';
+  /** Properties `$search` looks in. */
+  readonly searchable: readonly string[];
+}
+
+export const ENTITY_SETS: Readonly<Record<SetName, EntitySet>> = {
+  configurations: {
+    name: 'configurations',
+    segment: 'mobileAppConfigurations',
+    entityType: 'managedDeviceMobileAppConfiguration',
+    contained: false,
+    searchable: ['displayName', 'description'],
+  },
+  userStatuses: {
+    name: 'userStatuses',
+    segment: 'userStatuses',
+    entityType: 'managedDeviceMobileAppConfigurationUserStatus',
+    contained: true,
+    principalKey: 'userPrincipalName',
+    searchable: ['userDisplayName', 'userPrincipalName'],
+  },
+  deviceStatuses: {
+    name: 'deviceStatuses',
+    segment: 'deviceStatuses',
+    entityType: 'managedDeviceMobileAppConfigurationDeviceStatus',
+    contained: true,
+    searchable: ['deviceDisplayName', 'userName', 'userPrincipalName'],
+  },
+  assignments: {
+    name: 'assignments',
+    segment: 'assignments',
+    entityType: 'managedDeviceMobileAppConfigurationAssignment',
+    contained: true,
+    searchable: [],
+  },
+};
+
+export type SummaryName = 'userStatusSummary' | 'deviceStatusSummary';
+
+export interface SummaryDef {
+  readonly name: SummaryName;
+  readonly entityType: string;
+  /** The statuses it is computed from. */
+  readonly source: SetName;
+}
+
+export const SUMMARIES: Readonly<Record<SummaryName, SummaryDef>> = {
+  userStatusSummary: {
+    name: 'userStatusSummary',
+    entityType: 'managedDeviceMobileAppConfigurationUserSummary',
+    source: 'userStatuses',
+  },
+  deviceStatusSummary: {
+    name: 'deviceStatusSummary',
+    entityType: 'managedDeviceMobileAppConfigurationDeviceSummary',
+    source: 'deviceStatuses',
+  },
+};
+
+export const CONTAINED_SETS: readonly EntitySet[] = Object.values(ENTITY_SETS).filter((s) => s.contained);
+
+export const ROOT_SINGLETON = 'deviceAppManagement';

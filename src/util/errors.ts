@@ -1,0 +1,60 @@
+/**
+ * The one error table: every error the service can answer is an entry here (code, HTTP status, default
+ * message). `docs/errors.md` is generated from / checked against this table (test/unit/errors-doc.test.ts).
+ * Only `ApiError` becomes a 4xx; anything else that escapes a handler is a bug and answers 500.
+ */
+export const ERRORS = {
+  BadRequest: { status: 400, when: 'malformed JSON, wrong types, unknown property, bad query option, unknown segment' },
+  InvalidAuthenticationToken: {
+    status: 401,
+    when: 'no, malformed, badly signed, expired or wrong-audience token (with `WWW-Authenticate: Bearer`)',
+  },
+  Forbidden: { status: 403, when: 'the token lacks the permission; the message names what is needed' },
+  ResourceNotFound: { status: 404, when: 'no such entity in this tenant; unknown version (`Invalid version: x`)' },
+  MethodNotAllowed: { status: 405, when: 'method not defined for that path (with an `Allow` header)' },
+  Conflict: { status: 409, when: 'duplicate `userPrincipalName` or client-supplied id' },
+  PreconditionFailed: { status: 412, when: '`If-Match` does not match the current ETag (or the target does not exist)' },
+  RequestEntityTooLarge: { status: 413, when: 'body over the limit (1 MiB; 8 MiB for a bulk PATCH)' },
+  UnsupportedMediaType: { status: 415, when: 'a body that is not `application/json`' },
+  FailedDependency: { status: 424, when: 'a `$batch` item whose `dependsOn` item failed' },
+  TooManyRequests: { status: 429, when: 'throttled; `Retry-After` gives whole seconds' },
+  InternalError: { status: 500, when: 'a bug: never expected, always logged with the request-id' },
+  ServiceUnavailable: { status: 503, when: 'the store is unreachable or the server is shutting down' },
+} as const satisfies Record<string, { status: number; when: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly target: string | undefined;
+  readonly details: ErrorDetail[] | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { headers?: Record<string, string>; target?: string; details?: ErrorDetail[] } = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.headers = opts.headers ?? {};
+    this.target = opts.target;
+    this.details = opts.details;
+  }
+}
+
+export const badRequest = (message: string, target?: string): ApiError =>
+  new ApiError('BadRequest', message, target === undefined ? {} : { target });
+
+export const notFound = (message: string): ApiError => new ApiError('ResourceNotFound', message);
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
