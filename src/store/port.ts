@@ -1,0 +1,104 @@
+/**
+ * The storage port: one interface, implemented by SQLite and PostgreSQL. Nothing above `store/` knows which
+ * one it talks to. Every call is scoped by tenant; contained sets also by configuration.
+ */
+import type { EntityValues } from '../model/validate.js';
+import type { SetName } from '../model/resources.js';
+import type { ListQuery } from '../odata/query.js';
+
+/** A parsed `If-Match`: any current entity, or one of these entity-tag values (without quotes). */
+export type IfMatch = '*' | readonly string[];
+
+export interface Scope {
+  readonly tenant: string;
+  /** The configuration a contained set hangs under. */
+  readonly configId?: string;
+}
+
+export interface StoredEntity {
+  readonly id: string;
+  readonly etag: string;
+  /** Unqualified concrete entity type name. */
+  readonly type: string;
+  /** Every stored property but `id`, canonical (see model/validate.ts). */
+  readonly values: EntityValues;
+}
+
+export interface NewEntity {
+  readonly id?: string;
+  readonly type: string;
+  /** Complete values (defaults applied). */
+  readonly values: EntityValues;
+}
+
+/** One item of the key-less upsert (the seed PATCH): by id if given, else by principal name. */
+export interface UpsertItem {
+  readonly id?: string;
+  readonly principal?: string;
+  /** Properties present in the body. */
+  readonly changes: EntityValues;
+  /** Values for a create-on-miss (changes plus defaults). */
+  readonly create: EntityValues;
+  /** Where the item sits in the request (`value[3]`), for messages. */
+  readonly label?: string;
+}
+
+export interface UpsertResult {
+  readonly entity: StoredEntity;
+  readonly created: boolean;
+}
+
+export interface Page {
+  readonly items: readonly StoredEntity[];
+  /** Opaque position after the last item when more rows may follow. */
+  readonly next?: string;
+  readonly count?: number;
+}
+
+export interface StatusCounts {
+  /** Rows per complianceStatus member value. */
+  readonly byStatus: ReadonlyMap<number, number>;
+  /** Newest lastReportedDateTime, canonical, or undefined when there are no rows. */
+  readonly lastReported: string | undefined;
+}
+
+/** A signing key of the local token issuer, kept in the store so every instance agrees (API.md §7). */
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly alg: 'RS256' | 'ES256';
+  readonly privateJwk: string;
+  readonly publicJwk: string;
+  /** Epoch seconds. */
+  readonly createdAt: number;
+  readonly retiredAt: number | null;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Creates or migrates the schema. */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined>;
+  list(set: SetName, scope: Scope, query: ListQuery): Promise<Page>;
+  count(set: SetName, scope: Scope, query: ListQuery): Promise<number>;
+  /** 409 on a taken id or principal name; 404 when the configuration of a contained set is gone. */
+  create(set: SetName, scope: Scope, entity: NewEntity): Promise<StoredEntity>;
+  /** Applies `changes`; 404 when absent, 412 when `ifMatch` matches no current tag, 409 on a taken principal name. */
+  update(set: SetName, scope: Scope, id: string, changes: EntityValues, ifMatch?: IfMatch): Promise<StoredEntity>;
+  /** 404 when absent, 412 on mismatch. Deleting a configuration deletes everything under it. */
+  delete(set: SetName, scope: Scope, id: string, ifMatch?: IfMatch): Promise<void>;
+  /** The seed PATCH: all items or none, in order. `ifMatch` applies to the (single) targeted entity. */
+  upsert(set: SetName, scope: Scope, items: readonly UpsertItem[], ifMatch?: IfMatch): Promise<UpsertResult[]>;
+  statusCounts(set: SetName, scope: Scope): Promise<StatusCounts>;
+  /** The `assign` action: replaces the configuration's assignments. */
+  replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void>;
+
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  insertSigningKey(k: SigningKeyRecord): Promise<void>;
+  retireSigningKey(kid: string, at: number): Promise<void>;
+  /** A named server secret (e.g. the paging-token key), created once and shared by every instance. */
+  secret(name: string, create: () => string): Promise<string>;
+}

@@ -1,0 +1,58 @@
+/**
+ * SQL text for the writes and keyed reads, shared by every dialect. Placeholders are `?`; a dialect rewrites
+ * them if it needs to. Identifiers come only from the table definitions, never from a request.
+ */
+import type { Scope } from '../port.js';
+import { TABLES, type TableDef } from './schema.js';
+
+export const scopeWhere = (t: TableDef): string =>
+  t.set.contained ? 'tenant_id = ? AND configuration_id = ?' : 'tenant_id = ?';
+
+export const scopeParams = (t: TableDef, s: Scope): string[] =>
+  t.set.contained ? [s.tenant, s.configId ?? ''] : [s.tenant];
+
+export const selectById = (t: TableDef): string => `SELECT * FROM ${t.table} WHERE ${scopeWhere(t)} AND id = ?`;
+
+export const selectByPrincipal = (t: TableDef): string =>
+  `SELECT * FROM ${t.table} WHERE ${scopeWhere(t)} AND ${t.principalKeyColumn} = ?`;
+
+export const configurationExists = (): string =>
+  `SELECT 1 AS found FROM ${TABLES.configurations.table} WHERE tenant_id = ? AND id = ?`;
+
+/** Column order of `insertSql`'s parameters: system columns, then every property column. */
+export function insertColumns(t: TableDef): string[] {
+  return [
+    'tenant_id',
+    ...(t.set.contained ? ['configuration_id'] : []),
+    'id',
+    'etag',
+    ...(t.hasTypeColumn ? ['odata_type'] : []),
+    ...(t.principalKeyColumn ? [t.principalKeyColumn] : []),
+    ...t.columns.map((c) => c.name),
+  ];
+}
+
+export function insertSql(t: TableDef): string {
+  const cols = insertColumns(t);
+  return `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`;
+}
+
+/**
+ * UPDATE of the given columns plus a new etag; a versioned set (configurations) also bumps `version` and
+ * `last_modified_date_time`. `ifMatch` adds an `etag IN (...)` guard so a race has one winner.
+ */
+export function updateSql(t: TableDef, columns: readonly string[], etagGuard: number): string {
+  const sets = ['etag = ?', ...columns.map((c) => `${c} = ?`)];
+  if (t.set.name === 'configurations') sets.push('version = version + 1', 'last_modified_date_time = ?');
+  const guard = etagGuard > 0 ? ` AND etag IN (${Array.from({ length: etagGuard }, () => '?').join(', ')})` : '';
+  return `UPDATE ${t.table} SET ${sets.join(', ')} WHERE ${scopeWhere(t)} AND id = ?${guard} RETURNING *`;
+}
+
+export function deleteSql(t: TableDef, etagGuard: number): string {
+  const guard = etagGuard > 0 ? ` AND etag IN (${Array.from({ length: etagGuard }, () => '?').join(', ')})` : '';
+  return `DELETE FROM ${t.table} WHERE ${scopeWhere(t)} AND id = ?${guard}`;
+}
+
+export function statusCountsSql(t: TableDef): string {
+  return `SELECT status, COUNT(*) AS n, MAX(last_reported_date_time) AS last FROM ${t.table} WHERE ${scopeWhere(t)} GROUP BY status`;
+}

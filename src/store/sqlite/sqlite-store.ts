@@ -1,0 +1,319 @@
+/**
+ * The embedded store: better-sqlite3 in WAL mode. Durability: `synchronous=NORMAL` under WAL means a
+ * committed transaction is in the WAL file (the OS page cache) before the statement returns, so it survives
+ * a crash of the process (kill -9); only a power loss or kernel crash can drop the last transactions.
+ * `synchronous=FULL` (option `durability: 'full'`) fsyncs every commit and survives those too (docs/storage.md).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SetName } from '../../model/resources.js';
+import type { EntityValues } from '../../model/validate.js';
+import type { ListQuery } from '../../odata/query.js';
+import { nowDateTimeOffset } from '../../util/datetime.js';
+import { ApiError } from '../../util/errors.js';
+import { newEtag, newId } from '../../util/ids.js';
+import type {
+  IfMatch,
+  NewEntity,
+  Page,
+  Scope,
+  SigningKeyRecord,
+  StatusCounts,
+  Store,
+  StoredEntity,
+  UpsertItem,
+  UpsertResult,
+} from '../port.js';
+import { decodeRow, encode, principalKeyOf, type Row, storageDefault } from '../sql/codec.js';
+import { schemaSql } from '../sql/ddl.js';
+import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
+import { TABLES, type TableDef } from '../sql/schema.js';
+import { compileCount, compileList, positionAfter } from '../sql/select.js';
+import {
+  configurationExists,
+  deleteSql,
+  insertColumns,
+  insertSql,
+  scopeParams,
+  selectById,
+  selectByPrincipal,
+  statusCountsSql,
+  updateSql,
+} from '../sql/statements.js';
+import { SQLITE_DDL, SQLITE_FUNCTIONS } from './dialect.js';
+
+export interface SqliteOptions {
+  /** File path or `:memory:`. */
+  readonly path: string;
+  readonly durability?: 'normal' | 'full';
+}
+
+const SCHEMA_VERSION = 1;
+
+const isUniqueViolation = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && 'code' in e && (e as { code: string }).code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') ||
+  (typeof e === 'object' && e !== null && 'code' in e && (e as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE');
+
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(opts: SqliteOptions) {
+    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    this.db = new Database(opts.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    for (const [name, fn] of Object.entries(SQLITE_FUNCTIONS)) this.db.function(name, { deterministic: true }, fn);
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    if ((row.v ?? 0) >= SCHEMA_VERSION) return;
+    this.db.transaction(() => {
+      for (const sql of schemaSql(SQLITE_DDL)) this.db.exec(sql);
+      this.db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(SCHEMA_VERSION);
+    })();
+  }
+
+  async ping(): Promise<void> {
+    this.stmt('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs raw SQL (tests, benchmarks); not used by the service. */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  private requireConfiguration(t: TableDef, scope: Scope): void {
+    if (!t.set.contained) return;
+    if (!this.stmt(configurationExists()).get(scope.tenant, scope.configId)) throw missingConfiguration(scope.configId ?? '');
+  }
+
+  private getRow(t: TableDef, scope: Scope, id: string): Row | undefined {
+    return this.stmt(selectById(t)).get(...scopeParams(t, scope), id) as Row | undefined;
+  }
+
+  async get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined> {
+    const t = TABLES[set];
+    const row = this.getRow(t, scope, id);
+    if (!row) {
+      this.requireConfiguration(t, scope);
+      return undefined;
+    }
+    return decodeRow(t, row);
+  }
+
+  async list(set: SetName, scope: Scope, query: ListQuery): Promise<Page> {
+    const t = TABLES[set];
+    return this.db.transaction((): Page => {
+      this.requireConfiguration(t, scope);
+      const { sql, params } = compileList(t, scope, query);
+      const rows = this.stmt(sql).all(...params) as Row[];
+      const more = rows.length > query.top;
+      if (more) rows.length = query.top;
+      const items = rows.map((r) => decodeRow(t, r));
+      const last = rows[rows.length - 1];
+      const count = query.count ? this.countRows(t, scope, query) : undefined;
+      return {
+        items,
+        ...(more && last ? { next: positionAfter(t, query, last) } : {}),
+        ...(count !== undefined ? { count } : {}),
+      };
+    })();
+  }
+
+  private countRows(t: TableDef, scope: Scope, query: ListQuery): number {
+    const { sql, params } = compileCount(t, scope, query);
+    return Number((this.stmt(sql).get(...params) as { n: number }).n);
+  }
+
+  async count(set: SetName, scope: Scope, query: ListQuery): Promise<number> {
+    const t = TABLES[set];
+    this.requireConfiguration(t, scope);
+    return this.countRows(t, scope, query);
+  }
+
+  private insertRow(t: TableDef, scope: Scope, e: NewEntity): StoredEntity {
+    const id = e.id ?? newId();
+    const params: unknown[] = [scope.tenant];
+    if (t.set.contained) params.push(scope.configId);
+    params.push(id, newEtag());
+    if (t.hasTypeColumn) params.push(e.type);
+    if (t.principalKeyColumn) params.push(principalKeyOf(t, e.values));
+    const now = nowDateTimeOffset();
+    for (const c of t.columns) {
+      let v = e.values[c.property.name];
+      if (t.set.name === 'configurations') {
+        if (c.property.name === 'createdDateTime' || c.property.name === 'lastModifiedDateTime') v = now;
+        else if (c.property.name === 'version') v = 1;
+      }
+      params.push(encode(c, v === undefined ? storageDefault(c) : v));
+    }
+    try {
+      return decodeRow(t, this.stmt(insertSql(t)).get(...params) as Row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw this.explainConflict(t, scope, id, e.values);
+      throw err;
+    }
+  }
+
+  private explainConflict(t: TableDef, scope: Scope, id: string, values: EntityValues, label?: string): ApiError {
+    if (this.getRow(t, scope, id)) return conflict(t, `id '${id}'`, label);
+    return conflict(t, `userPrincipalName '${String(values.userPrincipalName)}'`, label);
+  }
+
+  async create(set: SetName, scope: Scope, entity: NewEntity): Promise<StoredEntity> {
+    const t = TABLES[set];
+    return this.db.transaction(() => {
+      this.requireConfiguration(t, scope);
+      return this.insertRow(t, scope, entity);
+    })();
+  }
+
+  private updateRow(t: TableDef, scope: Scope, row: Row, changes: EntityValues, ifMatch?: IfMatch, label?: string): StoredEntity {
+    const id = row.id as string;
+    if (ifMatch && ifMatch !== '*' && !ifMatch.includes(row.etag as string)) throw etagMismatch(t, id);
+    const cols: string[] = [];
+    const params: unknown[] = [newEtag()];
+    for (const [name, v] of Object.entries(changes)) {
+      const c = t.byProperty.get(name);
+      if (!c || c.property.serverManaged) continue;
+      cols.push(c.name);
+      params.push(encode(c, v));
+    }
+    if (t.principalKeyColumn && t.set.principalKey && t.set.principalKey in changes) {
+      cols.push(t.principalKeyColumn);
+      params.push(principalKeyOf(t, changes));
+    }
+    if (t.set.name === 'configurations') params.push(nowDateTimeOffset());
+    params.push(...scopeParams(t, scope), id);
+    try {
+      return decodeRow(t, this.stmt(updateSql(t, cols, 0)).get(...params) as Row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`, label);
+      throw err;
+    }
+  }
+
+  async update(set: SetName, scope: Scope, id: string, changes: EntityValues, ifMatch?: IfMatch): Promise<StoredEntity> {
+    const t = TABLES[set];
+    return this.db.transaction(() => {
+      const row = this.getRow(t, scope, id);
+      if (!row) {
+        this.requireConfiguration(t, scope);
+        if (ifMatch) throw etagMismatch(t, id);
+        throw missingEntity(t, id, scope);
+      }
+      return this.updateRow(t, scope, row, changes, ifMatch);
+    })();
+  }
+
+  async delete(set: SetName, scope: Scope, id: string, ifMatch?: IfMatch): Promise<void> {
+    const t = TABLES[set];
+    this.db.transaction(() => {
+      const row = this.getRow(t, scope, id);
+      if (!row) {
+        this.requireConfiguration(t, scope);
+        if (ifMatch) throw etagMismatch(t, id);
+        throw missingEntity(t, id, scope);
+      }
+      if (ifMatch && ifMatch !== '*' && !ifMatch.includes(row.etag as string)) throw etagMismatch(t, id);
+      this.stmt(deleteSql(t, 0)).run(...scopeParams(t, scope), id);
+    })();
+  }
+
+  async upsert(set: SetName, scope: Scope, items: readonly UpsertItem[], ifMatch?: IfMatch): Promise<UpsertResult[]> {
+    const t = TABLES[set];
+    return this.db.transaction(() => {
+      this.requireConfiguration(t, scope);
+      return items.map((item): UpsertResult => {
+        let row: Row | undefined;
+        if (item.id !== undefined) {
+          row = this.getRow(t, scope, item.id);
+          if (!row) {
+            if (ifMatch) throw etagMismatch(t, item.id);
+            throw missingEntity(t, item.id, scope, item.label);
+          }
+        } else {
+          row = this.stmt(selectByPrincipal(t)).get(...scopeParams(t, scope), principalKeyOf(t, { [t.set.principalKey!]: item.principal })) as
+            | Row
+            | undefined;
+          if (!row) {
+            if (ifMatch) throw etagMismatch(t, String(item.principal));
+            return { entity: this.insertRow(t, scope, { type: t.set.entityType, values: item.create }), created: true };
+          }
+        }
+        return { entity: this.updateRow(t, scope, row, item.changes, ifMatch, item.label), created: false };
+      });
+    })();
+  }
+
+  async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
+    const t = TABLES[set];
+    this.requireConfiguration(t, scope);
+    const rows = this.stmt(statusCountsSql(t)).all(...scopeParams(t, scope)) as { status: number; n: number; last: string | null }[];
+    const byStatus = new Map<number, number>();
+    let lastReported: string | undefined;
+    for (const r of rows) {
+      byStatus.set(Number(r.status), Number(r.n));
+      if (r.last && (!lastReported || r.last > lastReported)) lastReported = r.last;
+    }
+    return { byStatus, lastReported };
+  }
+
+  async replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void> {
+    const t = TABLES.assignments;
+    this.db.transaction(() => {
+      this.requireConfiguration(t, scope);
+      this.stmt(`DELETE FROM ${t.table} WHERE tenant_id = ? AND configuration_id = ?`).run(scope.tenant, scope.configId);
+      for (const e of items) this.insertRow(t, scope, e);
+    })();
+  }
+
+  async listSigningKeys(): Promise<SigningKeyRecord[]> {
+    const rows = this.stmt('SELECT * FROM signing_keys ORDER BY created_at, kid').all() as Row[];
+    return rows.map((r) => ({
+      kid: r.kid as string,
+      alg: r.alg as 'RS256' | 'ES256',
+      privateJwk: r.private_jwk as string,
+      publicJwk: r.public_jwk as string,
+      createdAt: Number(r.created_at),
+      retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+    }));
+  }
+
+  async insertSigningKey(k: SigningKeyRecord): Promise<void> {
+    this.stmt(
+      'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kid) DO NOTHING',
+    ).run(k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt);
+  }
+
+  async retireSigningKey(kid: string, at: number): Promise<void> {
+    this.stmt('UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL').run(at, kid);
+  }
+
+  async secret(name: string, create: () => string): Promise<string> {
+    this.stmt('INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, create());
+    return (this.stmt('SELECT value FROM secrets WHERE name = ?').get(name) as { value: string }).value;
+  }
+}
+
+export const openSqlite = (opts: SqliteOptions): SqliteStore => new SqliteStore(opts);
