@@ -1,0 +1,95 @@
+/** GET of one entity, a collection, `$count` and the computed summaries. */
+import { collectionContext, entityContext, summaryContext } from '../../format/context.js';
+import { entityObject, typeOf } from '../../format/entity.js';
+import { TEXT_CONTENT_TYPE } from '../../format/media.js';
+import type { StructuredType } from '../../model/model.js';
+import { ENTITY_SETS, SUMMARIES, type SetName, type SummaryName } from '../../model/resources.js';
+import type { StoredEntity } from '../../store/port.js';
+import { notFound } from '../../util/errors.js';
+import type { Ctx } from '../context.js';
+import { parseListOptions } from '../list-options.js';
+import { etagHeader, noneMatch } from '../request.js';
+import { json } from '../respond.js';
+import type { ApiResponse } from '../types.js';
+
+export function missing(ctx: Ctx, set: SetName, id: string): Error {
+  const t = ENTITY_SETS[set].entityType;
+  return notFound(
+    ENTITY_SETS[set].contained
+      ? `No ${t} with id '${id}' exists in managedDeviceMobileAppConfiguration '${ctx.scope.configId}'.`
+      : `No ${t} with id '${id}' exists in this tenant.`,
+  );
+}
+
+/** The entity's type in this version, honouring a type-cast segment; 404 when it is not visible here. */
+export function visibleType(ctx: Ctx, set: SetName, e: StoredEntity, cast?: StructuredType): StructuredType {
+  const type = typeOf(ctx.model, e);
+  if (!type || (cast && type !== cast && !cast.concreteTypes.includes(type))) throw missing(ctx, set, e.id);
+  return type;
+}
+
+export async function getEntity(ctx: Ctx, set: SetName, id: string, cast?: StructuredType): Promise<ApiResponse> {
+  const e = await ctx.store.get(set, ctx.scope, id);
+  if (!e) throw missing(ctx, set, id);
+  const type = visibleType(ctx, set, e, cast);
+  const headers = { ETag: etagHeader(e.etag) };
+  if (noneMatch(ctx.req, e.etag)) return { status: 304, headers };
+  const { select, selectList } = parseListOptions(ctx, set, { entity: true });
+  return json(
+    200,
+    { '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId, selectList), ...entityObject(ctx.model, type, e, select) },
+    headers,
+  );
+}
+
+export async function listEntities(ctx: Ctx, set: SetName, cast?: StructuredType): Promise<ApiResponse> {
+  const opts = parseListOptions(ctx, set, { cast });
+  const page = await ctx.store.list(set, ctx.scope, opts.query);
+  const body: Record<string, unknown> = {
+    '@odata.context': collectionContext(ctx.serviceRoot, set, ctx.scope.configId, opts.selectList),
+  };
+  if (page.count !== undefined) body['@odata.count'] = page.count;
+  const value: unknown[] = [];
+  for (const e of page.items) {
+    const type = typeOf(ctx.model, e);
+    if (type) value.push(entityObject(ctx.model, type, e, opts.select));
+  }
+  body.value = value;
+  if (page.next !== undefined) body['@odata.nextLink'] = opts.nextLink(page.next);
+  return json(200, body);
+}
+
+export async function countEntities(ctx: Ctx, set: SetName, cast?: StructuredType): Promise<ApiResponse> {
+  const opts = parseListOptions(ctx, set, { cast, count: true });
+  const n = await ctx.store.count(set, ctx.scope, opts.query);
+  return { status: 200, headers: { 'Content-Type': TEXT_CONTENT_TYPE }, body: String(n) };
+}
+
+const NO_REPORT = '0001-01-01T00:00:00.0000000Z';
+
+/** Summaries are computed from the statuses at read time, never stored (API.md §6). */
+export async function getSummary(ctx: Ctx, which: SummaryName): Promise<ApiResponse> {
+  const def = SUMMARIES[which];
+  const config = await ctx.store.get('configurations', { tenant: ctx.scope.tenant }, ctx.scope.configId ?? '');
+  if (!config || !typeOf(ctx.model, config)) throw missing(ctx, 'configurations', ctx.scope.configId ?? '');
+  const counts = await ctx.store.statusCounts(def.source, ctx.scope);
+  const n = (...members: number[]): number => members.reduce((s, m) => s + (counts.byStatus.get(m) ?? 0), 0);
+  // complianceStatus: unknown 0, notApplicable 1, compliant 2, remediated 3, nonCompliant 4, error 5, conflict 6.
+  const values: Record<string, unknown> = {
+    pendingCount: n(0),
+    notApplicableCount: n(1),
+    notApplicablePlatformCount: 0,
+    successCount: n(2, 3),
+    errorCount: n(5),
+    failedCount: n(4),
+    conflictCount: n(6),
+    lastUpdateDateTime: counts.lastReported ?? NO_REPORT,
+    configurationVersion: config.values.version,
+  };
+  const type = ctx.model.entityTypes.get(def.entityType)!;
+  const id = `${config.id}_${which}`;
+  return json(200, {
+    '@odata.context': summaryContext(ctx.serviceRoot, config.id, which),
+    ...entityObject(ctx.model, type, { id, type: def.entityType, values }),
+  });
+}
