@@ -1,0 +1,120 @@
+/** Composes the layers into a running server (used by `serve` and by the end-to-end tests). */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { createApi } from '../api/app.js';
+import { createIssuerRoutes } from '../api/issuer.js';
+import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../api/throttle.js';
+import { loadClients } from '../auth/clients.js';
+import { createLocalIssuer } from '../auth/issuer.js';
+import { ensureActiveKey, KeyRing } from '../auth/keys.js';
+import { createVerifier, type Verifier } from '../auth/verify.js';
+import { openApiDocument } from '../format/openapi.js';
+import { createMetrics } from '../http/metrics.js';
+import { buildShell } from '../http/server.js';
+import { ensureLocalTls } from '../http/tls.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/port.js';
+import type { ServeConfig } from './config.js';
+
+export interface RunningServer {
+  readonly httpUrl: string | undefined;
+  readonly httpsUrl: string | undefined;
+  /** The local CA certificate path, when HTTPS uses the local CA. */
+  readonly caPath: string | undefined;
+  readonly store: Store;
+  readonly issuerBase: string;
+  close(): Promise<void>;
+}
+
+export function createLogger(level: string): Logger {
+  // An async destination keeps the per-request log line off the hot path (pino buffers and flushes).
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: false, minLength: 4096 }));
+}
+
+export async function startServer(config: ServeConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const store = await openStore({ db: config.db, dataDir: config.dataDir, durability: config.durability });
+  const issuerBase = config.publicUrl ?? `https://localhost:${config.httpsPort > 0 ? config.httpsPort : 8443}`;
+  let throttle: Throttle = noThrottle;
+  if (config.throttle === 'intune') throttle = config.redisUrl ? createRedisThrottle(config.redisUrl, undefined, { logger: log }) : createMemoryThrottle();
+  let verifier: Verifier;
+  let issuer: ReturnType<typeof createIssuerRoutes> | undefined;
+  if (config.auth === 'oidc') {
+    if (!config.oidcJwksUrl || config.oidcIssuers.length === 0) throw new Error('--auth oidc needs --oidc-jwks-url and --oidc-issuer');
+    verifier = createVerifier({
+      mode: 'oidc',
+      jwksUrl: config.oidcJwksUrl,
+      issuers: config.oidcIssuers,
+      audiences: config.audiences,
+      clockToleranceSeconds: config.clockSkew,
+    });
+  } else {
+    // One key ring for signing and verifying: both see a rotation by any instance on the same store.
+    await ensureActiveKey(store);
+    const keys = new KeyRing(store);
+    verifier = createVerifier({ mode: 'local', keys, issuerBase, audiences: config.audiences, clockToleranceSeconds: config.clockSkew });
+    const clients = config.clientsFile ? loadClients(readFileSync(config.clientsFile, 'utf8'), config.clientsFile) : undefined;
+    issuer = createIssuerRoutes({
+      issuer: createLocalIssuer({ keys, issuerBase }),
+      defaultRoles: config.defaultRoles,
+      ...(clients ? { clients } : {}),
+    });
+  }
+  const api = createApi({
+    store,
+    verifier,
+    throttle,
+    settings: { pageSize: config.pageSize, publicUrl: config.publicUrl },
+    ...(issuer ? { issuer } : {}),
+    onInternalError: (err, req) => log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
+  });
+  const metrics = createMetrics();
+  let openapiText: string | undefined;
+  const openapi = () => {
+    openapiText ??= JSON.stringify(openApiDocument());
+    return openapiText;
+  };
+
+  const shells: { close(): Promise<void> }[] = [];
+  let httpUrl: string | undefined;
+  let httpsUrl: string | undefined;
+  let caPath: string | undefined;
+  const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (config.port >= 0) {
+    const app = buildShell({ api, store, metrics, log, openapi });
+    await app.listen({ port: config.port, host: config.host });
+    httpUrl = `http://${hostForUrl}:${(app.server.address() as AddressInfo).port}`;
+    shells.push(app);
+  }
+  if (config.httpsPort >= 0) {
+    let tls: { key: string; cert: string };
+    if (config.cert && config.key) {
+      tls = { key: readFileSync(config.key, 'utf8'), cert: readFileSync(config.cert, 'utf8') };
+    } else {
+      const local = await ensureLocalTls(config.dataDir, config.host === '127.0.0.1' ? [] : [config.host]);
+      tls = local;
+      caPath = local.caPath;
+    }
+    const app = buildShell({ api, store, metrics, log, openapi, https: tls });
+    await app.listen({ port: config.httpsPort, host: config.host });
+    httpsUrl = `https://${hostForUrl === '127.0.0.1' ? 'localhost' : hostForUrl}:${(app.server.address() as AddressInfo).port}`;
+    shells.push(app);
+  }
+  let closed = false;
+  return {
+    httpUrl,
+    httpsUrl,
+    caPath,
+    store,
+    issuerBase,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Stop accepting, let requests in flight finish, then close the store (API.md §1).
+      await Promise.all(shells.map((s) => s.close()));
+      await throttle.close();
+      await store.close();
+      log.flush();
+    },
+  };
+}

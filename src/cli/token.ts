@@ -1,0 +1,27 @@
+/** `appconfig-graph token`: a token from the local issuer whose signing key lives in the given database. */
+import { createLocalIssuer } from '../auth/issuer.js';
+import { KeyRing } from '../auth/keys.js';
+import { openCommandStore } from './store-option.js';
+
+const words = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(/[\s,]+/).filter(Boolean));
+
+export async function runToken(opts: Record<string, string | undefined>): Promise<string> {
+  const store = await openCommandStore(opts);
+  try {
+    const httpsPort = opts.httpsPort ?? process.env.HTTPS_PORT ?? '8443';
+    const issuerBase = opts.publicUrl ?? process.env.PUBLIC_URL ?? `https://localhost:${httpsPort}`;
+    const issuer = createLocalIssuer({ keys: new KeyRing(store), issuerBase });
+    const ttl = Number(opts.ttl ?? 3600);
+    if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`--ttl must be a whole number of seconds; got '${opts.ttl}'`);
+    const delegated = opts.user !== undefined;
+    return await issuer.mintToken({
+      ...(opts.tenant ? { tenant: opts.tenant } : {}),
+      ...(opts.app ? { app: opts.app } : {}),
+      ...(delegated ? { user: opts.user, scopes: words(opts.scopes) ?? [] } : { roles: words(opts.roles) ?? [] }),
+      ...(opts.aud ? { aud: opts.aud } : {}),
+      ttlSeconds: ttl,
+    });
+  } finally {
+    await store.close();
+  }
+}
