@@ -1,3 +1,5 @@
+import { INTUNE_LIMITS, type ThrottleLimits } from '../api/throttle.js';
+
 /**
  * `serve` options: every flag also has an environment variable (API.md §1). Flags win over the environment,
  * the environment over defaults.
@@ -9,6 +11,7 @@ export interface ServeConfig {
   dataDir: string;
   db: string | undefined;
   throttle: 'intune' | 'off';
+  throttleLimits: ThrottleLimits;
   auth: 'local' | 'oidc';
   pageSize: number;
   publicUrl: string | undefined;
@@ -33,6 +36,12 @@ export const SERVE_OPTIONS = [
   { flag: 'data-dir', env: 'DATA_DIR', def: './data', help: 'where the SQLite database and the local CA live' },
   { flag: 'db', env: 'DATABASE_URL', def: undefined, help: 'SQLite file, :memory:, or postgres://… (default <data-dir>/appconfig-graph.db)' },
   { flag: 'throttle', env: 'THROTTLE', def: 'intune', help: "Intune's throttling limits (intune) or none (off)" },
+  {
+    flag: 'throttle-limits',
+    env: 'THROTTLE_LIMITS',
+    def: 'window=20,writes-per-app=100,writes-per-tenant=200,all-per-app=1000,all-per-tenant=2000',
+    help: 'the limits of --throttle intune (window in seconds; any subset of the keys)',
+  },
   { flag: 'auth', env: 'AUTH', def: 'local', help: 'local issuer (local) or an external OpenID Connect issuer (oidc)' },
   { flag: 'page-size', env: 'PAGE_SIZE', def: '1000', help: 'page size when $top is absent (1–1000)' },
   { flag: 'public-url', env: 'PUBLIC_URL', def: undefined, help: 'scheme://host[:port] used in absolute URLs and as the token issuer' },
@@ -64,6 +73,29 @@ function oneOf<T extends string>(name: string, v: string, allowed: readonly T[])
   return v as T;
 }
 
+const LIMIT_KEYS: Record<string, keyof ThrottleLimits> = {
+  window: 'windowMs',
+  'writes-per-app': 'writesPerAppPerTenant',
+  'writes-per-tenant': 'writesPerTenant',
+  'all-per-app': 'allPerAppPerTenant',
+  'all-per-tenant': 'allPerTenant',
+};
+
+/** `window=20,writes-per-app=100,…` → limits; keys left out keep Intune's values. */
+export function parseLimits(text: string): ThrottleLimits {
+  const out: ThrottleLimits = { ...INTUNE_LIMITS };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [k, v] = part.split('=', 2).map((x) => x.trim());
+    const key = LIMIT_KEYS[k ?? ''];
+    if (!key || v === undefined) {
+      throw new Error(`--throttle-limits: '${part}' is not one of ${Object.keys(LIMIT_KEYS).map((x) => `${x}=N`).join(', ')}`);
+    }
+    const n = int('throttle-limits', v, 1, 1_000_000);
+    out[key] = key === 'windowMs' ? n * 1000 : n;
+  }
+  return out;
+}
+
 /** Merges flags (camelCase keys as commander gives them), the environment and defaults. */
 export function resolveServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const get = (flag: string): string | undefined => {
@@ -78,6 +110,7 @@ export function resolveServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.
     dataDir: get('data-dir')!,
     db: get('db'),
     throttle: oneOf('throttle', get('throttle')!, ['intune', 'off'] as const),
+    throttleLimits: parseLimits(get('throttle-limits')!),
     auth: oneOf('auth', get('auth')!, ['local', 'oidc'] as const),
     pageSize: int('page-size', get('page-size')!, 1, 1000),
     publicUrl: get('public-url')?.replace(/\/+$/, ''),

@@ -36,7 +36,9 @@ export async function startServer(config: ServeConfig, log: Logger = createLogge
   const store = await openStore({ db: config.db, dataDir: config.dataDir, durability: config.durability });
   const issuerBase = config.publicUrl ?? `https://localhost:${config.httpsPort > 0 ? config.httpsPort : 8443}`;
   let throttle: Throttle = noThrottle;
-  if (config.throttle === 'intune') throttle = config.redisUrl ? createRedisThrottle(config.redisUrl, undefined, { logger: log }) : createMemoryThrottle();
+  if (config.throttle === 'intune') throttle = config.redisUrl
+        ? createRedisThrottle(config.redisUrl, config.throttleLimits, { logger: log })
+        : createMemoryThrottle(config.throttleLimits);
   let verifier: Verifier;
   let issuer: ReturnType<typeof createIssuerRoutes> | undefined;
   if (config.auth === 'oidc') {
