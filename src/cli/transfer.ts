@@ -9,7 +9,8 @@ import { entityObject } from '../format/entity.js';
 import { modelFor } from '../model/model.js';
 import { CONTAINED_SETS, ENTITY_SETS, type SetName } from '../model/resources.js';
 import { completeForCreate, validateEntity } from '../model/validate.js';
-import type { Scope, Store, StoredEntity } from '../store/port.js';
+import type { NewEntity, Scope, Store, StoredEntity } from '../store/port.js';
+import { nowDateTimeOffset } from '../util/datetime.js';
 import { openCommandStore } from './store-option.js';
 
 const model = modelFor('beta');
@@ -42,41 +43,64 @@ export async function exportTenant(store: Store, tenant: string): Promise<Record
   return { tenant, mobileAppConfigurations: configurations };
 }
 
-export async function importTenant(store: Store, doc: unknown, tenantOverride?: string): Promise<{ tenant: string; entities: number }> {
+interface Planned {
+  readonly config: NewEntityWithChildren;
+}
+
+interface NewEntityWithChildren {
+  readonly entity: NewEntity;
+  readonly children: { readonly set: SetName; readonly items: NewEntity[] }[];
+}
+
+/** Validates the whole document first, so a bad entity anywhere leaves the store untouched. */
+function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } {
   if (typeof doc !== 'object' || doc === null) throw new Error('the file must hold a JSON object');
   const d = doc as { tenant?: unknown; mobileAppConfigurations?: unknown };
-  const tenant = tenantOverride ?? (typeof d.tenant === 'string' ? d.tenant : DEFAULT_TENANT);
   if (!Array.isArray(d.mobileAppConfigurations)) throw new Error("the file must have a 'mobileAppConfigurations' array");
-  let entities = 0;
-  for (const [i, raw] of d.mobileAppConfigurations.entries()) {
+  const declared = model.entityTypes.get(ENTITY_SETS.configurations.entityType)!;
+  const now = nowDateTimeOffset();
+  const configs = d.mobileAppConfigurations.map((raw, i): Planned => {
+    const where = `mobileAppConfigurations[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where} must be an object`);
     const body = { ...(raw as Record<string, unknown>) };
-    const children: Partial<Record<string, unknown>> = {};
+    const lists: Record<string, unknown> = {};
     for (const set of CONTAINED_SETS) {
-      children[set.segment] = body[set.segment];
+      lists[set.segment] = body[set.segment];
       delete body[set.segment];
     }
-    const declared = model.entityTypes.get(ENTITY_SETS.configurations.entityType)!;
-    const { type, values } = validateEntity(model, declared, body, { mode: 'create', prefix: `mobileAppConfigurations[${i}]` });
-    const config = await store.create('configurations', { tenant }, {
+    const { type, values } = validateEntity(model, declared, body, { mode: 'create', prefix: where, keepServerManaged: true });
+    const children = CONTAINED_SETS.flatMap((set) => {
+      const list = lists[set.segment];
+      if (list === undefined) return [];
+      if (!Array.isArray(list)) throw new Error(`${where}.${set.segment} must be an array`);
+      const t = model.entityTypes.get(set.entityType)!;
+      const items = list.map((item, k) => {
+        const v = validateEntity(model, t, item, { mode: 'create', prefix: `${where}.${set.segment}[${k}]` });
+        return { ...(typeof v.values.id === 'string' ? { id: v.values.id } : {}), type: t.name, values: completeForCreate(model, t, v.values, now) };
+      });
+      return [{ set: set.name, items }];
+    });
+    const entity = {
       ...(typeof values.id === 'string' ? { id: values.id } : {}),
       type: type.name,
-      values: completeForCreate(model, type, values),
-    });
+      values: completeForCreate(model, type, values, now),
+      keepServerValues: true,
+    };
+    return { config: { entity, children } };
+  });
+  return { tenant: typeof d.tenant === 'string' ? d.tenant : undefined, configs };
+}
+
+export async function importTenant(store: Store, doc: unknown, tenantOverride?: string): Promise<{ tenant: string; entities: number }> {
+  const { tenant: fileTenant, configs } = plan(doc);
+  const tenant = tenantOverride ?? fileTenant ?? DEFAULT_TENANT;
+  let entities = 0;
+  for (const { config } of configs) {
+    const created = await store.create('configurations', { tenant }, config.entity);
     entities++;
-    for (const set of CONTAINED_SETS) {
-      const list = children[set.segment];
-      if (list === undefined) continue;
-      if (!Array.isArray(list)) throw new Error(`mobileAppConfigurations[${i}].${set.segment} must be an array`);
-      const t = model.entityTypes.get(set.entityType)!;
-      for (const [k, item] of list.entries()) {
-        const v = validateEntity(model, t, item, { mode: 'create', prefix: `mobileAppConfigurations[${i}].${set.segment}[${k}]` });
-        await store.create(set.name, { tenant, configId: config.id }, {
-          ...(typeof v.values.id === 'string' ? { id: v.values.id } : {}),
-          type: t.name,
-          values: completeForCreate(model, t, v.values),
-        });
-        entities++;
-      }
+    for (const { set, items } of config.children) {
+      for (const item of items) await store.create(set, { tenant, configId: created.id }, item);
+      entities += items.length;
     }
   }
   return { tenant, entities };

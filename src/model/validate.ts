@@ -180,7 +180,7 @@ export function validateEntity(
   model: EdmModel,
   declared: StructuredType,
   body: unknown,
-  opts: { mode: 'create' | 'update'; actual?: StructuredType; prefix?: string },
+  opts: { mode: 'create' | 'update'; actual?: StructuredType; prefix?: string; keepServerManaged?: boolean },
 ): ValidatedEntity {
   const prefix = opts.prefix ? `${opts.prefix}.` : '';
   const obj = checkObject(body, declared.qualifiedName, opts.prefix ?? '');
@@ -210,17 +210,30 @@ export function validateEntity(
         );
       }
     }
-    if (!p.serverManaged) values[p.name] = v;
+    if (!p.serverManaged || opts.keepServerManaged) values[p.name] = v;
   }
   return { type, values };
 }
 
-/** Fills what a create leaves out: non-nullable defaults (required strings → 400), nullables null. */
-export function completeForCreate(model: EdmModel, type: StructuredType, values: EntityValues, prefix?: string): EntityValues {
+/**
+ * Fills what a create leaves out (API.md §12): nullables null, collections empty, non-nullable numbers 0,
+ * booleans false, enums their first member (`unknown` for complianceStatus), date-times `now`; a non-nullable
+ * string has no sensible default and is required (400).
+ */
+export function completeForCreate(
+  model: EdmModel,
+  type: StructuredType,
+  values: EntityValues,
+  now: string,
+  prefix?: string,
+): EntityValues {
   const out: EntityValues = {};
   for (const p of type.properties) {
-    if (p.name === 'id' || p.serverManaged) continue;
-    out[p.name] = p.name in values ? values[p.name] : defaultFor(model, p, prefix ? `${prefix}.${p.name}` : p.name);
+    if (p.name === 'id') continue;
+    if (p.name in values) out[p.name] = values[p.name];
+    else if (p.serverManaged) continue;
+    else if (!p.nullable && !p.collection && p.type.kind === 'primitive' && p.type.name === 'Edm.DateTimeOffset') out[p.name] = now;
+    else out[p.name] = defaultFor(model, p, prefix ? `${prefix}.${p.name}` : p.name);
   }
   return out;
 }

@@ -29,6 +29,8 @@ export interface NewEntity {
   readonly type: string;
   /** Complete values (defaults applied). */
   readonly values: EntityValues;
+  /** Keep server-managed values given in `values` (createdDateTime, version, …): import of exported data. */
+  readonly keepServerValues?: boolean;
 }
 
 /** One item of the key-less upsert (the seed PATCH): by id if given, else by principal name. */

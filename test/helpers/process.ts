@@ -40,7 +40,7 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
 }
 
 export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
   return stdout.trim();
 }
 

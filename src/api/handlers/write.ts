@@ -18,17 +18,8 @@ export const MAX_BULK_ITEMS = 1000;
 
 const declaredType = (ctx: Ctx, set: SetName): StructuredType => ctx.model.entityTypes.get(ENTITY_SETS[set].entityType)!;
 
-/** Create defaults (API.md §12): non-nullable date-times a create leaves out are "now". */
-function createValues(ctx: Ctx, type: StructuredType, values: EntityValues, prefix?: string): EntityValues {
-  const now = nowDateTimeOffset();
-  const withDates: EntityValues = { ...values };
-  for (const p of type.properties) {
-    if (!(p.name in withDates) && !p.nullable && !p.serverManaged && p.type.kind === 'primitive' && p.type.name === 'Edm.DateTimeOffset') {
-      withDates[p.name] = now;
-    }
-  }
-  return completeForCreate(ctx.model, type, withDates, prefix);
-}
+const createValues = (ctx: Ctx, type: StructuredType, values: EntityValues, prefix?: string): EntityValues =>
+  completeForCreate(ctx.model, type, values, nowDateTimeOffset(), prefix);
 
 function entityBody(ctx: Ctx, set: SetName, type: StructuredType, e: StoredEntity): Record<string, unknown> {
   return { '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId), ...entityObject(ctx.model, type, e) };

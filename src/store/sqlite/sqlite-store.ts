@@ -161,7 +161,7 @@ export class SqliteStore implements Store {
     const now = nowDateTimeOffset();
     for (const c of t.columns) {
       let v = e.values[c.property.name];
-      if (t.set.name === 'configurations') {
+      if (t.set.name === 'configurations' && !(e.keepServerValues && v !== undefined)) {
         if (c.property.name === 'createdDateTime' || c.property.name === 'lastModifiedDateTime') v = now;
         else if (c.property.name === 'version') v = 1;
       }
