@@ -3,7 +3,11 @@ import { createLocalIssuer } from '../auth/issuer.js';
 import { KeyRing } from '../auth/keys.js';
 import { openCommandStore } from './store-option.js';
 
-const words = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(/[\s,]+/).filter(Boolean));
+/** Space- or comma-separated names; none given → the issuer's default (`DeviceManagementApps.ReadWrite.All`). */
+function words(s: string | undefined): string[] | undefined {
+  const list = s?.split(/[\s,]+/).filter(Boolean);
+  return list && list.length > 0 ? list : undefined;
+}
 
 export async function runToken(opts: Record<string, string | undefined>): Promise<string> {
   const store = await openCommandStore(opts);
@@ -17,7 +21,7 @@ export async function runToken(opts: Record<string, string | undefined>): Promis
     return await issuer.mintToken({
       ...(opts.tenant ? { tenant: opts.tenant } : {}),
       ...(opts.app ? { app: opts.app } : {}),
-      ...(delegated ? { user: opts.user, scopes: words(opts.scopes) ?? [] } : { roles: words(opts.roles) ?? [] }),
+      ...(delegated ? { user: opts.user, scopes: words(opts.scopes) } : { roles: words(opts.roles) }),
       ...(opts.aud ? { aud: opts.aud } : {}),
       ttlSeconds: ttl,
     });
