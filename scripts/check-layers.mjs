@@ -21,7 +21,9 @@ for (const file of files) {
   const from = layerOf(file);
   if (!(from in RANK)) continue;
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+  for (const m of text.matchAll(
+    /(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+  )) {
     const spec = m[1] ?? m[2];
     const target = resolve(dirname(file), spec);
     const to = layerOf(target);
@@ -30,7 +32,9 @@ for (const file of files) {
   }
 }
 if (problems.length) {
-  console.error(`Layer violations (imports must point left: util → model → odata → {store, format, auth} → api → http → cli):\n  ${problems.join('\n  ')}`);
+  console.error(
+    `Layer violations (imports must point left: util → model → odata → {store, format, auth} → api → http → cli):\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(`layers ok (${files.length} modules)`);

@@ -77,9 +77,13 @@ function routeOf(target: PathTarget): string {
     case 'collection':
       return target.set === 'configurations' ? 'mobileAppConfigurations' : `mobileAppConfigurations/{id}/${target.set}`;
     case 'entity':
-      return target.set === 'configurations' ? 'mobileAppConfigurations/{id}' : `mobileAppConfigurations/{id}/${target.set}/{id}`;
+      return target.set === 'configurations'
+        ? 'mobileAppConfigurations/{id}'
+        : `mobileAppConfigurations/{id}/${target.set}/{id}`;
     case 'count':
-      return target.set === 'configurations' ? 'mobileAppConfigurations/$count' : `mobileAppConfigurations/{id}/${target.set}/$count`;
+      return target.set === 'configurations'
+        ? 'mobileAppConfigurations/$count'
+        : `mobileAppConfigurations/{id}/${target.set}/$count`;
     case 'summary':
       return `mobileAppConfigurations/{id}/${target.summary}`;
     case 'action':
@@ -108,7 +112,11 @@ export function createApi(deps: ApiDeps) {
     return {
       status: 500,
       headers: { 'Content-Type': ERROR_CONTENT_TYPE },
-      body: errorBody('InternalError', `An internal error occurred; quote request-id ${req.requestId} when reporting it.`, ids),
+      body: errorBody(
+        'InternalError',
+        `An internal error occurred; quote request-id ${req.requestId} when reporting it.`,
+        ids,
+      ),
     };
   }
 
@@ -119,7 +127,12 @@ export function createApi(deps: ApiDeps) {
       case 'collection':
         if (m === 'GET') return listEntities(ctx, target.set, target.cast);
         if (m === 'POST') {
-          if (target.cast) throw new ApiError('MethodNotAllowed', 'POST to a type-cast segment is not supported; POST to the collection with @odata.type.', { headers: { Allow: 'GET' } });
+          if (target.cast)
+            throw new ApiError(
+              'MethodNotAllowed',
+              'POST to a type-cast segment is not supported; POST to the collection with @odata.type.',
+              { headers: { Allow: 'GET' } },
+            );
           return createEntity(ctx, target.set);
         }
         return upsertStatuses(ctx, target.set);
@@ -186,9 +199,13 @@ export function createApi(deps: ApiDeps) {
     authorize(principal, op);
     const decision = await throttle.check(principal.tenant, principal.app, op === 'write');
     if (!decision.ok) {
-      throw new ApiError('TooManyRequests', `Too many requests for this application and tenant; retry after ${decision.retryAfterSeconds} s.`, {
-        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
-      });
+      throw new ApiError(
+        'TooManyRequests',
+        `Too many requests for this application and tenant; retry after ${decision.retryAfterSeconds} s.`,
+        {
+          headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+        },
+      );
     }
     const configId = 'configId' in target ? target.configId : undefined;
     const ctx: Ctx = {

@@ -32,7 +32,8 @@ export function parseListOptions(
     switch (name) {
       case '$top': {
         const n = Number(value);
-        if (!/^\d+$/.test(value) || n < 1 || n > MAX_TOP) throw badRequest(`$top must be an integer from 1 to ${MAX_TOP}; got '${value}'.`, '$top');
+        if (!/^\d+$/.test(value) || n < 1 || n > MAX_TOP)
+          throw badRequest(`$top must be an integer from 1 to ${MAX_TOP}; got '${value}'.`, '$top');
         top = n;
         break;
       }
@@ -40,13 +41,15 @@ export function parseListOptions(
         after = value;
         break;
       case '$count':
-        if (value !== 'true' && value !== 'false') throw badRequest(`$count must be true or false; got '${value}'.`, '$count');
+        if (value !== 'true' && value !== 'false')
+          throw badRequest(`$count must be true or false; got '${value}'.`, '$count');
         count = value === 'true';
         break;
       case '$select':
         selectList = value.split(',').map((s) => s.trim());
         for (const p of selectList) {
-          if (!type.propertyMap.has(p)) throw badRequest(`Could not find a property named '${p}' on type '${type.qualifiedName}'.`, '$select');
+          if (!type.propertyMap.has(p))
+            throw badRequest(`Could not find a property named '${p}' on type '${type.qualifiedName}'.`, '$select');
         }
         break;
       default:

@@ -51,7 +51,10 @@ export function parseTagList(h: string, name: string): IfMatch {
     const weak = p.startsWith('W/');
     const q = weak ? p.slice(2) : p;
     if (q.length < 2 || !q.startsWith('"') || !q.endsWith('"')) {
-      throw badRequest(`The ${name} header is malformed: ETags must be quoted strings (got ${JSON.stringify(p)}).`, name);
+      throw badRequest(
+        `The ${name} header is malformed: ETags must be quoted strings (got ${JSON.stringify(p)}).`,
+        name,
+      );
     }
     if (!weak) tags.push(q.slice(1, -1));
   }

@@ -1,7 +1,7 @@
 /** Building responses: JSON entities with their ETag, `Location` for creates, `Prefer: return=minimal`. */
 import { JSON_CONTENT_TYPE } from '../format/media.js';
-import type { ApiResponse } from './types.js';
 import { etagHeader } from './request.js';
+import type { ApiResponse } from './types.js';
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
   return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };

@@ -2,17 +2,21 @@
 /** The `appconfig-graph` command line (API.md §1). */
 import { Command, Option } from 'commander';
 import { resolveServeConfig, SERVE_OPTIONS } from './config.js';
-import { runExport, runImport } from './transfer.js';
 import { runSeed } from './seed.js';
 import { startServer } from './start.js';
 import { runToken } from './token.js';
+import { runExport, runImport } from './transfer.js';
 
 const program = new Command();
-program.name('appconfig-graph').description('A Microsoft Graph (Intune) compatible server for mobile app configurations and their statuses.');
+program
+  .name('appconfig-graph')
+  .description('A Microsoft Graph (Intune) compatible server for mobile app configurations and their statuses.');
 
 const serve = program.command('serve', { isDefault: false }).description('serve the API over HTTP and HTTPS');
 for (const o of SERVE_OPTIONS) {
-  serve.addOption(new Option(`--${o.flag} <value>`, `${o.help} [env ${o.env}${o.def !== undefined ? `, default ${o.def}` : ''}]`));
+  serve.addOption(
+    new Option(`--${o.flag} <value>`, `${o.help} [env ${o.env}${o.def !== undefined ? `, default ${o.def}` : ''}]`),
+  );
 }
 serve.action(async (flags: Record<string, string | undefined>) => {
   const config = resolveServeConfig(flags);
@@ -22,7 +26,12 @@ serve.action(async (flags: Record<string, string | undefined>) => {
     ...(server.httpUrl ? [`  ${server.httpUrl}/v1.0   ${server.httpUrl}/beta`] : []),
     ...(server.httpsUrl ? [`  ${server.httpsUrl}/v1.0   ${server.httpsUrl}/beta`] : []),
     `store: ${config.db && /^postgres/i.test(config.db) ? 'PostgreSQL' : `SQLite ${config.db ?? `${config.dataDir}/appconfig-graph.db`}`}`,
-    ...(server.caPath ? [`HTTPS uses a local CA: ${server.caPath}`, `  trust it in Node clients with: export NODE_EXTRA_CA_CERTS=${server.caPath}`] : []),
+    ...(server.caPath
+      ? [
+          `HTTPS uses a local CA: ${server.caPath}`,
+          `  trust it in Node clients with: export NODE_EXTRA_CA_CERTS=${server.caPath}`,
+        ]
+      : []),
     ...(config.auth === 'local'
       ? [
           'get a token with:',

@@ -5,9 +5,57 @@ import { ENUMS } from '../model/graph.js';
 import type { Store } from '../store/port.js';
 import { openCommandStore } from './store-option.js';
 
-const FIRST = ['Adele', 'Alex', 'Diego', 'Grady', 'Henrietta', 'Isaiah', 'Johanna', 'Joni', 'Lee', 'Lidia', 'Lynne', 'Megan', 'Miriam', 'Nestor', 'Patti', 'Pradeep', 'Renée', 'Zoë', 'Jörg', 'Ines'];
-const LAST = ['Vance', 'Wilber', 'Siciliani', 'Archie', 'Fuller', 'Goodwin', 'Christie', 'Sherman', 'Gu', 'Holloway', 'Valdez', 'Bowen', 'Graham', 'Wilke', 'Fernandez', 'Gupta', 'Müller', 'Ørsted', 'Åberg', 'García'];
-const APPS = ['com.microsoft.office.outlook', 'com.microsoft.teams', 'com.contoso.expenses', 'com.contoso.fieldservice', 'com.microsoft.skydrive'];
+const FIRST = [
+  'Adele',
+  'Alex',
+  'Diego',
+  'Grady',
+  'Henrietta',
+  'Isaiah',
+  'Johanna',
+  'Joni',
+  'Lee',
+  'Lidia',
+  'Lynne',
+  'Megan',
+  'Miriam',
+  'Nestor',
+  'Patti',
+  'Pradeep',
+  'Renée',
+  'Zoë',
+  'Jörg',
+  'Ines',
+];
+const LAST = [
+  'Vance',
+  'Wilber',
+  'Siciliani',
+  'Archie',
+  'Fuller',
+  'Goodwin',
+  'Christie',
+  'Sherman',
+  'Gu',
+  'Holloway',
+  'Valdez',
+  'Bowen',
+  'Graham',
+  'Wilke',
+  'Fernandez',
+  'Gupta',
+  'Müller',
+  'Ørsted',
+  'Åberg',
+  'García',
+];
+const APPS = [
+  'com.microsoft.office.outlook',
+  'com.microsoft.teams',
+  'com.contoso.expenses',
+  'com.contoso.fieldservice',
+  'com.microsoft.skydrive',
+];
 const STATUSES = ENUMS.find((e) => e.name === 'complianceStatus')!.members.map((m) => m.name);
 const WEIGHTS = [10, 5, 60, 5, 8, 6, 3, 3];
 
@@ -44,17 +92,27 @@ export async function seedTenant(
   const now = Date.now();
   for (let c = 0; c < configurations; c++) {
     const app = pick(r, APPS);
-    const config = await store.create('configurations', { tenant }, {
-      type: 'iosMobileAppConfiguration',
-      values: {
-        displayName: `${app.split('.').pop()} configuration ${c + 1}`,
-        description: `Managed settings for ${app}`,
-        targetedMobileApps: [app],
-        roleScopeTagIds: ['0'],
-        encodedSettingXml: null,
-        settings: [{ appConfigKey: 'ServerUrl', appConfigKeyType: 'stringType', appConfigKeyValue: `https://${app.split('.')[1]}.contoso.com` }],
+    const config = await store.create(
+      'configurations',
+      { tenant },
+      {
+        type: 'iosMobileAppConfiguration',
+        values: {
+          displayName: `${app.split('.').pop()} configuration ${c + 1}`,
+          description: `Managed settings for ${app}`,
+          targetedMobileApps: [app],
+          roleScopeTagIds: ['0'],
+          encodedSettingXml: null,
+          settings: [
+            {
+              appConfigKey: 'ServerUrl',
+              appConfigKeyType: 'stringType',
+              appConfigKeyValue: `https://${app.split('.')[1]}.contoso.com`,
+            },
+          ],
+        },
       },
-    });
+    );
     for (let start = 0; start < users; start += 1000) {
       const n = Math.min(1000, users - start);
       const items = Array.from({ length: n }, (_, k) => {
@@ -79,11 +137,15 @@ export async function seedTenant(
 export async function runSeed(opts: Record<string, string | undefined>): Promise<void> {
   const configurations = Number(opts.configurations ?? 10);
   const users = Number(opts.users ?? 100);
-  if (!Number.isInteger(configurations) || configurations < 0) throw new Error('--configurations must be a whole number');
+  if (!Number.isInteger(configurations) || configurations < 0)
+    throw new Error('--configurations must be a whole number');
   if (!Number.isInteger(users) || users < 0) throw new Error('--users must be a whole number');
   const tenant = opts.tenant ?? DEFAULT_TENANT;
   const store = await openCommandStore(opts);
-  const bar = new SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} user statuses | {duration}s', stream: process.stderr });
+  const bar = new SingleBar({
+    format: 'seeding {bar} {percentage}% | {value}/{total} user statuses | {duration}s',
+    stream: process.stderr,
+  });
   bar.start(configurations * users, 0);
   try {
     await seedTenant(store, tenant, configurations, users, (n) => bar.increment(n));

@@ -29,20 +29,28 @@ export interface RunningServer {
 
 export function createLogger(level: string): Logger {
   // An async destination keeps the per-request log line off the hot path (pino buffers and flushes).
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: false, minLength: 4096 }));
+  return pino(
+    { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ sync: false, minLength: 4096 }),
+  );
 }
 
-export async function startServer(config: ServeConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: ServeConfig,
+  log: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const store = await openStore({ db: config.db, dataDir: config.dataDir, durability: config.durability });
   const issuerBase = config.publicUrl ?? `https://localhost:${config.httpsPort > 0 ? config.httpsPort : 8443}`;
   let throttle: Throttle = noThrottle;
-  if (config.throttle === 'intune') throttle = config.redisUrl
-        ? createRedisThrottle(config.redisUrl, config.throttleLimits, { logger: log })
-        : createMemoryThrottle(config.throttleLimits);
+  if (config.throttle === 'intune')
+    throttle = config.redisUrl
+      ? createRedisThrottle(config.redisUrl, config.throttleLimits, { logger: log })
+      : createMemoryThrottle(config.throttleLimits);
   let verifier: Verifier;
   let issuer: ReturnType<typeof createIssuerRoutes> | undefined;
   if (config.auth === 'oidc') {
-    if (!config.oidcJwksUrl || config.oidcIssuers.length === 0) throw new Error('--auth oidc needs --oidc-jwks-url and --oidc-issuer');
+    if (!config.oidcJwksUrl || config.oidcIssuers.length === 0)
+      throw new Error('--auth oidc needs --oidc-jwks-url and --oidc-issuer');
     verifier = createVerifier({
       mode: 'oidc',
       jwksUrl: config.oidcJwksUrl,
@@ -54,8 +62,16 @@ export async function startServer(config: ServeConfig, log: Logger = createLogge
     // One key ring for signing and verifying: both see a rotation by any instance on the same store.
     await ensureActiveKey(store);
     const keys = new KeyRing(store);
-    verifier = createVerifier({ mode: 'local', keys, issuerBase, audiences: config.audiences, clockToleranceSeconds: config.clockSkew });
-    const clients = config.clientsFile ? loadClients(readFileSync(config.clientsFile, 'utf8'), config.clientsFile) : undefined;
+    verifier = createVerifier({
+      mode: 'local',
+      keys,
+      issuerBase,
+      audiences: config.audiences,
+      clockToleranceSeconds: config.clockSkew,
+    });
+    const clients = config.clientsFile
+      ? loadClients(readFileSync(config.clientsFile, 'utf8'), config.clientsFile)
+      : undefined;
     issuer = createIssuerRoutes({
       issuer: createLocalIssuer({ keys, issuerBase }),
       defaultRoles: config.defaultRoles,
@@ -68,7 +84,8 @@ export async function startServer(config: ServeConfig, log: Logger = createLogge
     throttle,
     settings: { pageSize: config.pageSize, publicUrl: config.publicUrl },
     ...(issuer ? { issuer } : {}),
-    onInternalError: (err, req) => log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
+    onInternalError: (err, req) =>
+      log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
   });
   const metrics = createMetrics();
   let openapiText: string | undefined;
@@ -81,7 +98,12 @@ export async function startServer(config: ServeConfig, log: Logger = createLogge
   let httpUrl: string | undefined;
   let httpsUrl: string | undefined;
   let caPath: string | undefined;
-  const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const hostForUrl =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
   if (config.port >= 0) {
     const app = buildShell({ api, store, metrics, log, openapi });
     await app.listen({ port: config.port, host: config.host });

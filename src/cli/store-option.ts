@@ -3,5 +3,8 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 
 export function openCommandStore(opts: Record<string, string | undefined>): Promise<Store> {
-  return openStore({ db: opts.db ?? process.env.DATABASE_URL, dataDir: opts.dataDir ?? process.env.DATA_DIR ?? './data' });
+  return openStore({
+    db: opts.db ?? process.env.DATABASE_URL,
+    dataDir: opts.dataDir ?? process.env.DATA_DIR ?? './data',
+  });
 }

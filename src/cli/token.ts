@@ -16,7 +16,8 @@ export async function runToken(opts: Record<string, string | undefined>): Promis
     const issuerBase = opts.publicUrl ?? process.env.PUBLIC_URL ?? `https://localhost:${httpsPort}`;
     const issuer = createLocalIssuer({ keys: new KeyRing(store), issuerBase });
     const ttl = Number(opts.ttl ?? 3600);
-    if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`--ttl must be a whole number of seconds; got '${opts.ttl}'`);
+    if (!Number.isInteger(ttl) || ttl < 1)
+      throw new Error(`--ttl must be a whole number of seconds; got '${opts.ttl}'`);
     const delegated = opts.user !== undefined;
     return await issuer.mintToken({
       ...(opts.tenant ? { tenant: opts.tenant } : {}),

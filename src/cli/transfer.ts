@@ -18,7 +18,13 @@ const model = modelFor('beta');
 async function* all(store: Store, set: SetName, scope: Scope): AsyncGenerator<StoredEntity> {
   let after: string | undefined;
   do {
-    const page = await store.list(set, scope, { orderBy: [], top: 1000, skip: 0, count: false, ...(after !== undefined ? { after } : {}) });
+    const page = await store.list(set, scope, {
+      orderBy: [],
+      top: 1000,
+      skip: 0,
+      count: false,
+      ...(after !== undefined ? { after } : {}),
+    });
     yield* page.items;
     after = page.next;
   } while (after !== undefined);
@@ -56,7 +62,8 @@ interface NewEntityWithChildren {
 function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } {
   if (typeof doc !== 'object' || doc === null) throw new Error('the file must hold a JSON object');
   const d = doc as { tenant?: unknown; mobileAppConfigurations?: unknown };
-  if (!Array.isArray(d.mobileAppConfigurations)) throw new Error("the file must have a 'mobileAppConfigurations' array");
+  if (!Array.isArray(d.mobileAppConfigurations))
+    throw new Error("the file must have a 'mobileAppConfigurations' array");
   const declared = model.entityTypes.get(ENTITY_SETS.configurations.entityType)!;
   const now = nowDateTimeOffset();
   const configs = d.mobileAppConfigurations.map((raw, i): Planned => {
@@ -68,7 +75,11 @@ function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } 
       lists[set.segment] = body[set.segment];
       delete body[set.segment];
     }
-    const { type, values } = validateEntity(model, declared, body, { mode: 'create', prefix: where, keepServerManaged: true });
+    const { type, values } = validateEntity(model, declared, body, {
+      mode: 'create',
+      prefix: where,
+      keepServerManaged: true,
+    });
     const children = CONTAINED_SETS.flatMap((set) => {
       const list = lists[set.segment];
       if (list === undefined) return [];
@@ -76,7 +87,11 @@ function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } 
       const t = model.entityTypes.get(set.entityType)!;
       const items = list.map((item, k) => {
         const v = validateEntity(model, t, item, { mode: 'create', prefix: `${where}.${set.segment}[${k}]` });
-        return { ...(typeof v.values.id === 'string' ? { id: v.values.id } : {}), type: t.name, values: completeForCreate(model, t, v.values, now) };
+        return {
+          ...(typeof v.values.id === 'string' ? { id: v.values.id } : {}),
+          type: t.name,
+          values: completeForCreate(model, t, v.values, now),
+        };
       });
       return [{ set: set.name, items }];
     });
@@ -91,7 +106,11 @@ function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } 
   return { tenant: typeof d.tenant === 'string' ? d.tenant : undefined, configs };
 }
 
-export async function importTenant(store: Store, doc: unknown, tenantOverride?: string): Promise<{ tenant: string; entities: number }> {
+export async function importTenant(
+  store: Store,
+  doc: unknown,
+  tenantOverride?: string,
+): Promise<{ tenant: string; entities: number }> {
   const { tenant: fileTenant, configs } = plan(doc);
   const tenant = tenantOverride ?? fileTenant ?? DEFAULT_TENANT;
   let entities = 0;

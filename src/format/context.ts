@@ -14,11 +14,21 @@ export function entityUrl(serviceRoot: string, set: SetName, configId: string | 
   return `${serviceRoot}/${setPath(set, configId)}(${encodeURIComponent(keyLiteral(id)).replace(/%27/g, "'")})`;
 }
 
-export function collectionContext(serviceRoot: string, set: SetName, configId?: string, select?: readonly string[]): string {
+export function collectionContext(
+  serviceRoot: string,
+  set: SetName,
+  configId?: string,
+  select?: readonly string[],
+): string {
   return `${serviceRoot}/$metadata#${setPath(set, configId)}${select ? `(${select.join(',')})` : ''}`;
 }
 
-export function entityContext(serviceRoot: string, set: SetName, configId?: string, select?: readonly string[]): string {
+export function entityContext(
+  serviceRoot: string,
+  set: SetName,
+  configId?: string,
+  select?: readonly string[],
+): string {
   return `${serviceRoot}/$metadata#${setPath(set, configId)}${select ? `(${select.join(',')})` : ''}/$entity`;
 }
 

@@ -47,7 +47,13 @@ export function entityObject(
       continue;
     }
     const v = e.values[p.name];
-    out[p.name] = needsProjection(p) ? writeValue(model, p.type, p.collection, v) : v === undefined ? (p.collection ? [] : null) : v;
+    out[p.name] = needsProjection(p)
+      ? writeValue(model, p.type, p.collection, v)
+      : v === undefined
+        ? p.collection
+          ? []
+          : null
+        : v;
   }
   return out;
 }

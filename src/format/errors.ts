@@ -7,7 +7,12 @@ export interface ErrorIds {
   readonly clientRequestId: string;
 }
 
-export function errorBody(code: string, message: string, ids: ErrorIds, extra?: Pick<ApiError, 'target' | 'details'>): string {
+export function errorBody(
+  code: string,
+  message: string,
+  ids: ErrorIds,
+  extra?: Pick<ApiError, 'target' | 'details'>,
+): string {
   const error: Record<string, unknown> = { code, message };
   if (extra?.target !== undefined) error.target = extra.target;
   if (extra?.details !== undefined) error.details = extra.details;

@@ -49,13 +49,29 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const i = ids(req);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const code = status === 413 ? 'RequestEntityTooLarge' : status === 415 ? 'UnsupportedMediaType' : status === 500 ? 'InternalError' : 'BadRequest';
+    const code =
+      status === 413
+        ? 'RequestEntityTooLarge'
+        : status === 415
+          ? 'UnsupportedMediaType'
+          : status === 500
+            ? 'InternalError'
+            : 'BadRequest';
     const message =
-      status === 413 ? `The request body is over the ${MAX_BULK_BODY}-byte limit.` : status === 500 ? `An internal error occurred; request-id ${i.requestId}.` : err.message;
+      status === 413
+        ? `The request body is over the ${MAX_BULK_BODY}-byte limit.`
+        : status === 500
+          ? `An internal error occurred; request-id ${i.requestId}.`
+          : err.message;
     if (status === 500) log.error({ err, requestId: i.requestId }, 'unhandled error in the HTTP shell');
     void reply
       .code(status)
-      .headers({ 'Content-Type': ERROR_CONTENT_TYPE, 'request-id': i.requestId, 'client-request-id': i.clientRequestId, 'OData-Version': '4.0' })
+      .headers({
+        'Content-Type': ERROR_CONTENT_TYPE,
+        'request-id': i.requestId,
+        'client-request-id': i.clientRequestId,
+        'OData-Version': '4.0',
+      })
       .send(errorBody(code, message, i));
   });
 
@@ -69,7 +85,9 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
       return reply.code(503).type('application/json').send('{"status":"store unreachable"}');
     }
   });
-  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
   app.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(deps.openapi()));
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -90,7 +108,17 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     else void reply.send(res.body);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     metrics.observe(res.route, req.method, res.status, ms / 1000);
-    log.info({ requestId, tenant: res.tenant, method: req.method, route: res.route, status: res.status, ms: Math.round(ms * 100) / 100 }, 'request');
+    log.info(
+      {
+        requestId,
+        tenant: res.tenant,
+        method: req.method,
+        route: res.route,
+        status: res.status,
+        ms: Math.round(ms * 100) / 100,
+      },
+      'request',
+    );
     return reply;
   };
   app.all('/*', handler);

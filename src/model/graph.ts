@@ -84,7 +84,12 @@ export const COMPLEX_TYPES: readonly ComplexTypeDef[] = [
     description: 'Contains properties for App configuration setting item.',
     properties: [
       { name: 'appConfigKey', type: str, nullable: false, description: 'app configuration key.' },
-      { name: 'appConfigKeyType', type: enm('mdmAppConfigKeyType'), nullable: false, description: 'app configuration key type.' },
+      {
+        name: 'appConfigKeyType',
+        type: enm('mdmAppConfigKeyType'),
+        nullable: false,
+        description: 'app configuration key type.',
+      },
       { name: 'appConfigKeyValue', type: str, nullable: false, description: 'app configuration key value.' },
     ],
   },
@@ -113,7 +118,9 @@ export const COMPLEX_TYPES: readonly ComplexTypeDef[] = [
   {
     name: 'configurationManagerCollectionAssignmentTarget',
     baseType: 'deviceAndAppManagementAssignmentTarget',
-    properties: [{ name: 'collectionId', type: str, description: 'The collection Id that is the target of the assignment.' }],
+    properties: [
+      { name: 'collectionId', type: str, description: 'The collection Id that is the target of the assignment.' },
+    ],
   },
   {
     name: 'androidPermissionAction',
@@ -127,7 +134,12 @@ export const COMPLEX_TYPES: readonly ComplexTypeDef[] = [
         description:
           "Android permission string, defined in the official Android documentation. Example 'android.permission.READ_CONTACTS'.",
       },
-      { name: 'action', type: enm('androidPermissionActionType'), nullable: false, description: 'Type of Android permission action.' },
+      {
+        name: 'action',
+        type: enm('androidPermissionActionType'),
+        nullable: false,
+        description: 'Type of Android permission action.',
+      },
     ],
   },
 ];
@@ -145,7 +157,8 @@ const androidCommon = (flavour: string): PropertyDef[] => [
     name: 'profileApplicability',
     type: enm('androidProfileApplicability'),
     nullable: false,
-    description: 'Android Enterprise profile applicability (AndroidWorkProfile, DeviceOwner, or default (applies to both)).',
+    description:
+      'Android Enterprise profile applicability (AndroidWorkProfile, DeviceOwner, or default (applies to both)).',
   },
   {
     name: 'connectedAppsEnabled',
@@ -191,8 +204,19 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
         serverManaged: true,
         description: 'DateTime the object was last modified.',
       },
-      { name: 'displayName', type: str, nullable: false, description: 'Admin provided name of the device configuration.' },
-      { name: 'version', type: int32, nullable: false, serverManaged: true, description: 'Version of the device configuration.' },
+      {
+        name: 'displayName',
+        type: str,
+        nullable: false,
+        description: 'Admin provided name of the device configuration.',
+      },
+      {
+        name: 'version',
+        type: int32,
+        nullable: false,
+        serverManaged: true,
+        description: 'Version of the device configuration.',
+      },
     ],
     navigations: [
       {
@@ -233,14 +257,20 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
     description: 'Contains properties, inherited properties and actions for iOS mobile app configurations.',
     properties: [
       { name: 'encodedSettingXml', type: bin, description: 'mdm app configuration Base64 binary.' },
-      { name: 'settings', type: cpx('appConfigurationSettingItem'), collection: true, description: 'app configuration setting items.' },
+      {
+        name: 'settings',
+        type: cpx('appConfigurationSettingItem'),
+        collection: true,
+        description: 'app configuration setting items.',
+      },
     ],
   },
   {
     name: 'androidManagedStoreAppConfiguration',
     baseType: 'managedDeviceMobileAppConfiguration',
     versions: BETA,
-    description: 'Contains properties, inherited properties and actions for Android Enterprise mobile app configurations.',
+    description:
+      'Contains properties, inherited properties and actions for Android Enterprise mobile app configurations.',
     properties: [
       ...androidCommon('Android Enterprise'),
       {
@@ -255,7 +285,8 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
     name: 'androidForWorkMobileAppConfiguration',
     baseType: 'managedDeviceMobileAppConfiguration',
     versions: BETA,
-    description: 'Contains properties, inherited properties and actions for Android For Work (AFW) mobile app configurations.',
+    description:
+      'Contains properties, inherited properties and actions for Android For Work (AFW) mobile app configurations.',
     properties: androidCommon('Android For Work'),
   },
   {
@@ -266,7 +297,12 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
       id,
       { name: 'userDisplayName', type: str, description: 'User name of the DevicePolicyStatus.' },
       { name: 'devicesCount', type: int32, nullable: false, description: 'Devices count for that user.' },
-      { name: 'status', type: enm('complianceStatus'), nullable: false, description: 'Compliance status of the policy report.' },
+      {
+        name: 'status',
+        type: enm('complianceStatus'),
+        nullable: false,
+        description: 'Compliance status of the policy report.',
+      },
       {
         name: 'lastReportedDateTime',
         type: dto,
@@ -285,14 +321,25 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
       { name: 'deviceDisplayName', type: str, description: 'Device name of the DevicePolicyStatus.' },
       { name: 'userName', type: str, description: 'The User Name that is being reported' },
       { name: 'deviceModel', type: str, description: 'The device model that is being reported' },
-      { name: 'platform', type: int32, nullable: false, versions: BETA, description: 'Platform of the device that is being reported' },
+      {
+        name: 'platform',
+        type: int32,
+        nullable: false,
+        versions: BETA,
+        description: 'Platform of the device that is being reported',
+      },
       {
         name: 'complianceGracePeriodExpirationDateTime',
         type: dto,
         nullable: false,
         description: 'The DateTime when device compliance grace period expires',
       },
-      { name: 'status', type: enm('complianceStatus'), nullable: false, description: 'Compliance status of the policy report.' },
+      {
+        name: 'status',
+        type: enm('complianceStatus'),
+        nullable: false,
+        description: 'Compliance status of the policy report.',
+      },
       {
         name: 'lastReportedDateTime',
         type: dto,
@@ -304,7 +351,8 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
   },
   {
     name: 'managedDeviceMobileAppConfigurationUserSummary',
-    description: 'Contains properties, inherited properties and actions for an MDM mobile app configuration user status summary.',
+    description:
+      'Contains properties, inherited properties and actions for an MDM mobile app configuration user status summary.',
     properties: [
       id,
       { name: 'pendingCount', type: int32, nullable: false, description: 'Number of pending Users' },
@@ -312,9 +360,20 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
       { name: 'successCount', type: int32, nullable: false, description: 'Number of succeeded Users' },
       { name: 'errorCount', type: int32, nullable: false, description: 'Number of error Users' },
       { name: 'failedCount', type: int32, nullable: false, description: 'Number of failed Users' },
-      { name: 'conflictCount', type: int32, nullable: false, versions: BETA, description: 'Number of users in conflict' },
+      {
+        name: 'conflictCount',
+        type: int32,
+        nullable: false,
+        versions: BETA,
+        description: 'Number of users in conflict',
+      },
       { name: 'lastUpdateDateTime', type: dto, nullable: false, description: 'Last update time' },
-      { name: 'configurationVersion', type: int32, nullable: false, description: 'Version of the policy for that overview' },
+      {
+        name: 'configurationVersion',
+        type: int32,
+        nullable: false,
+        description: 'Version of the policy for that overview',
+      },
     ],
   },
   {
@@ -335,9 +394,20 @@ export const ENTITY_TYPES: readonly EntityTypeDef[] = [
       { name: 'successCount', type: int32, nullable: false, description: 'Number of succeeded devices' },
       { name: 'errorCount', type: int32, nullable: false, description: 'Number of error devices' },
       { name: 'failedCount', type: int32, nullable: false, description: 'Number of failed devices' },
-      { name: 'conflictCount', type: int32, nullable: false, versions: BETA, description: 'Number of devices in conflict' },
+      {
+        name: 'conflictCount',
+        type: int32,
+        nullable: false,
+        versions: BETA,
+        description: 'Number of devices in conflict',
+      },
       { name: 'lastUpdateDateTime', type: dto, nullable: false, description: 'Last update time' },
-      { name: 'configurationVersion', type: int32, nullable: false, description: 'Version of the policy for that overview' },
+      {
+        name: 'configurationVersion',
+        type: int32,
+        nullable: false,
+        description: 'Version of the policy for that overview',
+      },
     ],
   },
   {

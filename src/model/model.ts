@@ -10,8 +10,8 @@ import {
   type PropertyDef,
   qualified,
   type TypeRef,
-  type Version,
   VERSIONS,
+  type Version,
 } from './edm.js';
 import { COMPLEX_TYPES, ENTITY_TYPES, ENUMS } from './graph.js';
 
@@ -145,7 +145,11 @@ function build(v: Version): EdmModel {
   const entityTypes = resolveStructured('entity', ENTITY_TYPES, v);
   const strip = (n: string): string | undefined => {
     const s = n.startsWith('#') ? n.slice(1) : n;
-    return s.startsWith('microsoft.graph.') ? s.slice('microsoft.graph.'.length) : s.startsWith('graph.') ? s.slice(6) : undefined;
+    return s.startsWith('microsoft.graph.')
+      ? s.slice('microsoft.graph.'.length)
+      : s.startsWith('graph.')
+        ? s.slice(6)
+        : undefined;
   };
   return {
     version: v,

@@ -23,6 +23,8 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MAX_ID_LENGTH = 256;
+/** Printable characters except those that would break a URL path segment. */
+const VALID_ID = /^[^/\\?#\p{Cc}]+$/u;
 
 const show = (v: unknown): string => {
   const s = JSON.stringify(v);
@@ -35,12 +37,7 @@ function typeName(t: TypeRef, model: EdmModel): string {
 }
 
 /** Resolves the `@odata.type` a body names, relative to the declared type, or undefined if absent. */
-function namedType(
-  model: EdmModel,
-  declared: StructuredType,
-  raw: unknown,
-  where: string,
-): StructuredType | undefined {
+function namedType(model: EdmModel, declared: StructuredType, raw: unknown, where: string): StructuredType | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string') throw badRequest(`'${where}@odata.type' must be a string naming a type.`, where);
   const t = model.structuredByQualifiedName(raw);
@@ -57,7 +54,10 @@ function namedType(
 
 function checkObject(v: unknown, what: string, where: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw badRequest(`${where ? `Property '${where}'` : 'The request body'} must be a JSON object describing ${what}; got ${show(v)}.`, where);
+    throw badRequest(
+      `${where ? `Property '${where}'` : 'The request body'} must be a JSON object describing ${what}; got ${show(v)}.`,
+      where,
+    );
   }
   return v as Record<string, unknown>;
 }
@@ -70,7 +70,10 @@ function validateValue(model: EdmModel, p: Property, v: unknown, where: string):
   }
   if (p.collection) {
     if (!Array.isArray(v)) {
-      throw badRequest(`Property '${where}' must be a JSON array of ${typeName(p.type, model)}; got ${show(v)}.`, where);
+      throw badRequest(
+        `Property '${where}' must be a JSON array of ${typeName(p.type, model)}; got ${show(v)}.`,
+        where,
+      );
     }
     return v.map((item, i) => {
       if (item === null) throw badRequest(`Property '${where}[${i}]' cannot be null.`, `${where}[${i}]`);
@@ -85,7 +88,8 @@ function validateSingle(model: EdmModel, t: TypeRef, v: unknown, where: string):
     case 'primitive':
       switch (t.name) {
         case 'Edm.String':
-          if (typeof v !== 'string') throw badRequest(`Property '${where}' must be a string (Edm.String); got ${show(v)}.`, where);
+          if (typeof v !== 'string')
+            throw badRequest(`Property '${where}' must be a string (Edm.String); got ${show(v)}.`, where);
           return v;
         case 'Edm.Int32':
           if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) {
@@ -96,14 +100,22 @@ function validateSingle(model: EdmModel, t: TypeRef, v: unknown, where: string):
           }
           return v;
         case 'Edm.Boolean':
-          if (typeof v !== 'boolean') throw badRequest(`Property '${where}' must be true or false (Edm.Boolean); got ${show(v)}.`, where);
+          if (typeof v !== 'boolean')
+            throw badRequest(`Property '${where}' must be true or false (Edm.Boolean); got ${show(v)}.`, where);
           return v;
         case 'Edm.DateTimeOffset': {
           if (typeof v !== 'string') {
-            throw badRequest(`Property '${where}' must be an ISO 8601 date-time string with an offset; got ${show(v)}.`, where);
+            throw badRequest(
+              `Property '${where}' must be an ISO 8601 date-time string with an offset; got ${show(v)}.`,
+              where,
+            );
           }
           const r = parseDateTimeOffset(v);
-          if (!r.ok) throw badRequest(`Property '${where}' must be an Edm.DateTimeOffset, but ${show(v)} is not: ${r.reason}.`, where);
+          if (!r.ok)
+            throw badRequest(
+              `Property '${where}' must be an Edm.DateTimeOffset, but ${show(v)} is not: ${r.reason}.`,
+              where,
+            );
           return r.value;
         }
         case 'Edm.Binary':
@@ -131,7 +143,12 @@ function validateSingle(model: EdmModel, t: TypeRef, v: unknown, where: string):
   }
 }
 
-function validateComplex(model: EdmModel, declared: StructuredType, v: unknown, where: string): Record<string, unknown> {
+function validateComplex(
+  model: EdmModel,
+  declared: StructuredType,
+  v: unknown,
+  where: string,
+): Record<string, unknown> {
   const obj = checkObject(v, declared.qualifiedName, where);
   const named = namedType(model, declared, obj['@odata.type'], where);
   const type = named ?? declared;
@@ -147,7 +164,10 @@ function validateComplex(model: EdmModel, declared: StructuredType, v: unknown, 
   for (const key of Object.keys(obj)) {
     if (key.includes('@')) continue; // instance and property annotations carry no data
     if (!type.propertyMap.has(key)) {
-      throw badRequest(`The property '${key}' does not exist on type '${type.qualifiedName}' (in '${where}').`, `${where}.${key}`);
+      throw badRequest(
+        `The property '${key}' does not exist on type '${type.qualifiedName}' (in '${where}').`,
+        `${where}.${key}`,
+      );
     }
   }
   for (const p of type.properties) {
@@ -185,7 +205,8 @@ export function validateEntity(
   const prefix = opts.prefix ? `${opts.prefix}.` : '';
   const obj = checkObject(body, declared.qualifiedName, opts.prefix ?? '');
   const target = opts.actual ?? declared;
-  let type = namedType(model, opts.mode === 'update' ? target : declared, obj['@odata.type'], opts.prefix ?? '') ?? target;
+  let type =
+    namedType(model, opts.mode === 'update' ? target : declared, obj['@odata.type'], opts.prefix ?? '') ?? target;
   if (opts.mode === 'update' && type !== target) type = target;
   if (type.abstract) {
     throw badRequest(
@@ -203,7 +224,7 @@ export function validateEntity(
     }
     const v = validateValue(model, p, obj[key], `${prefix}${key}`);
     if (p.name === 'id') {
-      if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID_LENGTH || /[/\\?#\u0000-\u001f]/.test(v)) {
+      if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID_LENGTH || !VALID_ID.test(v)) {
         throw badRequest(
           `Property '${prefix}id' must be a non-empty string of at most ${MAX_ID_LENGTH} characters without '/', '\\', '?', '#' or control characters; got ${show(v)}.`,
           `${prefix}id`,
@@ -232,7 +253,8 @@ export function completeForCreate(
     if (p.name === 'id') continue;
     if (p.name in values) out[p.name] = values[p.name];
     else if (p.serverManaged) continue;
-    else if (!p.nullable && !p.collection && p.type.kind === 'primitive' && p.type.name === 'Edm.DateTimeOffset') out[p.name] = now;
+    else if (!p.nullable && !p.collection && p.type.kind === 'primitive' && p.type.name === 'Edm.DateTimeOffset')
+      out[p.name] = now;
     else out[p.name] = defaultFor(model, p, prefix ? `${prefix}.${p.name}` : p.name);
   }
   return out;

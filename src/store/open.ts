@@ -18,7 +18,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     const { openPostgres } = await import('./postgres/postgres-store.js');
     store = await openPostgres({ url: opts.db! });
   } else {
-    store = openSqlite({ path: opts.db ?? join(opts.dataDir, 'appconfig-graph.db'), durability: opts.durability ?? 'normal' });
+    store = openSqlite({
+      path: opts.db ?? join(opts.dataDir, 'appconfig-graph.db'),
+      durability: opts.durability ?? 'normal',
+    });
   }
   await store.migrate();
   return store;

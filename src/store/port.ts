@@ -2,8 +2,9 @@
  * The storage port: one interface, implemented by SQLite and PostgreSQL. Nothing above `store/` knows which
  * one it talks to. Every call is scoped by tenant; contained sets also by configuration.
  */
-import type { EntityValues } from '../model/validate.js';
+
 import type { SetName } from '../model/resources.js';
+import type { EntityValues } from '../model/validate.js';
 import type { ListQuery } from '../odata/query.js';
 
 /** A parsed `If-Match`: any current entity, or one of these entity-tag values (without quotes). */

@@ -3,8 +3,7 @@
  * UTC string `YYYY-MM-DDTHH:MM:SS.fffffffZ`: fixed width, so it sorts and compares as text in every store.
  */
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,}))?)?(Z|z|[+-]\d{2}:\d{2})$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,}))?)?(Z|z|[+-]\d{2}:\d{2})$/;
 
 export type DateTimeParse = { ok: true; value: string } | { ok: false; reason: string };
 

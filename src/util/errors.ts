@@ -13,7 +13,10 @@ export const ERRORS = {
   ResourceNotFound: { status: 404, when: 'no such entity in this tenant; unknown version (`Invalid version: x`)' },
   MethodNotAllowed: { status: 405, when: 'method not defined for that path (with an `Allow` header)' },
   Conflict: { status: 409, when: 'duplicate `userPrincipalName` or client-supplied id' },
-  PreconditionFailed: { status: 412, when: '`If-Match` does not match the current ETag (or the target does not exist)' },
+  PreconditionFailed: {
+    status: 412,
+    when: '`If-Match` does not match the current ETag (or the target does not exist)',
+  },
   RequestEntityTooLarge: { status: 413, when: 'body over the limit (1 MiB; 8 MiB for a bulk PATCH)' },
   UnsupportedMediaType: { status: 415, when: 'a body that is not `application/json`' },
   FailedDependency: { status: 424, when: 'a `$batch` item whose `dependsOn` item failed' },

@@ -33,28 +33,151 @@ const ROUTES: Route[] = [
   { name: 'create configuration', method: 'POST', path: () => ROOT, body: iosBody, write: true, scoped: false },
   { name: 'count configurations', method: 'GET', path: () => `${ROOT}/$count`, write: false, scoped: false },
   { name: 'get configuration', method: 'GET', path: () => `${ROOT}/${cfg}`, write: false, scoped: true },
-  { name: 'update configuration', method: 'PATCH', path: () => `${ROOT}/${cfg}`, body: () => ({ description: 'x' }), write: true, scoped: true },
+  {
+    name: 'update configuration',
+    method: 'PATCH',
+    path: () => `${ROOT}/${cfg}`,
+    body: () => ({ description: 'x' }),
+    write: true,
+    scoped: true,
+  },
   { name: 'delete configuration', method: 'DELETE', path: () => `${ROOT}/${cfg}`, write: true, scoped: true },
   { name: 'list userStatuses', method: 'GET', path: () => `${ROOT}/${cfg}/userStatuses`, write: false, scoped: true },
-  { name: 'count userStatuses', method: 'GET', path: () => `${ROOT}/${cfg}/userStatuses/$count`, write: false, scoped: true },
-  { name: 'create userStatus', method: 'POST', path: () => `${ROOT}/${cfg}/userStatuses`, body: () => ({ userPrincipalName: `p${Math.random()}@x` }), write: true, scoped: true },
-  { name: 'seed PATCH by principal', method: 'PATCH', path: () => `${ROOT}/${cfg}/userStatuses`, body: () => ({ userPrincipalName: 'a@contoso.com', status: 'error' }), write: true, scoped: true },
-  { name: 'seed PATCH by id', method: 'PATCH', path: () => `${ROOT}/${cfg}/userStatuses`, body: () => ({ id: status, devicesCount: 9 }), write: true, scoped: true },
-  { name: 'get userStatus', method: 'GET', path: () => `${ROOT}/${cfg}/userStatuses/${status}`, write: false, scoped: true },
-  { name: 'update userStatus', method: 'PATCH', path: () => `${ROOT}/${cfg}/userStatuses('${status}')`, body: () => ({ devicesCount: 3 }), write: true, scoped: true },
-  { name: 'delete userStatus', method: 'DELETE', path: () => `${ROOT}/${cfg}/userStatuses/${status}`, write: true, scoped: true },
-  { name: 'userStatusSummary', method: 'GET', path: () => `${ROOT}/${cfg}/userStatusSummary`, write: false, scoped: true },
-  { name: 'deviceStatusSummary', method: 'GET', path: () => `${ROOT}/${cfg}/deviceStatusSummary`, write: false, scoped: true },
-  { name: 'list deviceStatuses', method: 'GET', path: () => `${ROOT}/${cfg}/deviceStatuses`, write: false, scoped: true },
-  { name: 'create deviceStatus', method: 'POST', path: () => `${ROOT}/${cfg}/deviceStatuses`, body: () => ({ deviceDisplayName: 'd' }), write: true, scoped: true },
-  { name: 'get deviceStatus', method: 'GET', path: () => `${ROOT}/${cfg}/deviceStatuses/${device}`, write: false, scoped: true },
-  { name: 'update deviceStatus', method: 'PATCH', path: () => `${ROOT}/${cfg}/deviceStatuses/${device}`, body: () => ({ deviceModel: 'm' }), write: true, scoped: true },
-  { name: 'delete deviceStatus', method: 'DELETE', path: () => `${ROOT}/${cfg}/deviceStatuses/${device}`, write: true, scoped: true },
+  {
+    name: 'count userStatuses',
+    method: 'GET',
+    path: () => `${ROOT}/${cfg}/userStatuses/$count`,
+    write: false,
+    scoped: true,
+  },
+  {
+    name: 'create userStatus',
+    method: 'POST',
+    path: () => `${ROOT}/${cfg}/userStatuses`,
+    body: () => ({ userPrincipalName: `p${Math.random()}@x` }),
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'seed PATCH by principal',
+    method: 'PATCH',
+    path: () => `${ROOT}/${cfg}/userStatuses`,
+    body: () => ({ userPrincipalName: 'a@contoso.com', status: 'error' }),
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'seed PATCH by id',
+    method: 'PATCH',
+    path: () => `${ROOT}/${cfg}/userStatuses`,
+    body: () => ({ id: status, devicesCount: 9 }),
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'get userStatus',
+    method: 'GET',
+    path: () => `${ROOT}/${cfg}/userStatuses/${status}`,
+    write: false,
+    scoped: true,
+  },
+  {
+    name: 'update userStatus',
+    method: 'PATCH',
+    path: () => `${ROOT}/${cfg}/userStatuses('${status}')`,
+    body: () => ({ devicesCount: 3 }),
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'delete userStatus',
+    method: 'DELETE',
+    path: () => `${ROOT}/${cfg}/userStatuses/${status}`,
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'userStatusSummary',
+    method: 'GET',
+    path: () => `${ROOT}/${cfg}/userStatusSummary`,
+    write: false,
+    scoped: true,
+  },
+  {
+    name: 'deviceStatusSummary',
+    method: 'GET',
+    path: () => `${ROOT}/${cfg}/deviceStatusSummary`,
+    write: false,
+    scoped: true,
+  },
+  {
+    name: 'list deviceStatuses',
+    method: 'GET',
+    path: () => `${ROOT}/${cfg}/deviceStatuses`,
+    write: false,
+    scoped: true,
+  },
+  {
+    name: 'create deviceStatus',
+    method: 'POST',
+    path: () => `${ROOT}/${cfg}/deviceStatuses`,
+    body: () => ({ deviceDisplayName: 'd' }),
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'get deviceStatus',
+    method: 'GET',
+    path: () => `${ROOT}/${cfg}/deviceStatuses/${device}`,
+    write: false,
+    scoped: true,
+  },
+  {
+    name: 'update deviceStatus',
+    method: 'PATCH',
+    path: () => `${ROOT}/${cfg}/deviceStatuses/${device}`,
+    body: () => ({ deviceModel: 'm' }),
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'delete deviceStatus',
+    method: 'DELETE',
+    path: () => `${ROOT}/${cfg}/deviceStatuses/${device}`,
+    write: true,
+    scoped: true,
+  },
   { name: 'list assignments', method: 'GET', path: () => `${ROOT}/${cfg}/assignments`, write: false, scoped: true },
-  { name: 'create assignment', method: 'POST', path: () => `${ROOT}/${cfg}/assignments`, body: () => ({ target: { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' } }), write: true, scoped: true },
-  { name: 'get assignment', method: 'GET', path: () => `${ROOT}/${cfg}/assignments/${assignment}`, write: false, scoped: true },
-  { name: 'delete assignment', method: 'DELETE', path: () => `${ROOT}/${cfg}/assignments/${assignment}`, write: true, scoped: true },
-  { name: 'assign', method: 'POST', path: () => `${ROOT}/${cfg}/assign`, body: () => ({ assignments: [] }), write: true, scoped: true },
+  {
+    name: 'create assignment',
+    method: 'POST',
+    path: () => `${ROOT}/${cfg}/assignments`,
+    body: () => ({ target: { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' } }),
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'get assignment',
+    method: 'GET',
+    path: () => `${ROOT}/${cfg}/assignments/${assignment}`,
+    write: false,
+    scoped: true,
+  },
+  {
+    name: 'delete assignment',
+    method: 'DELETE',
+    path: () => `${ROOT}/${cfg}/assignments/${assignment}`,
+    write: true,
+    scoped: true,
+  },
+  {
+    name: 'assign',
+    method: 'POST',
+    path: () => `${ROOT}/${cfg}/assign`,
+    body: () => ({ assignments: [] }),
+    write: true,
+    scoped: true,
+  },
 ];
 
 async function send(r: Route, auth: string | undefined): Promise<Response> {
@@ -66,9 +189,23 @@ async function send(r: Route, auth: string | undefined): Promise<Response> {
 async function fixtures(): Promise<void> {
   const c = await t.call('POST', ROOT, { body: iosBody() });
   cfg = ((await c.json()) as { id: string }).id;
-  status = ((await (await t.call('POST', `${ROOT}/${cfg}/userStatuses`, { body: { userPrincipalName: 'fixture@contoso.com' } })).json()) as { id: string }).id;
-  device = ((await (await t.call('POST', `${ROOT}/${cfg}/deviceStatuses`, { body: { deviceDisplayName: 'fixture' } })).json()) as { id: string }).id;
-  assignment = ((await (await t.call('POST', `${ROOT}/${cfg}/assignments`, { body: { target: { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' } } })).json()) as { id: string }).id;
+  status = (
+    (await (
+      await t.call('POST', `${ROOT}/${cfg}/userStatuses`, { body: { userPrincipalName: 'fixture@contoso.com' } })
+    ).json()) as { id: string }
+  ).id;
+  device = (
+    (await (
+      await t.call('POST', `${ROOT}/${cfg}/deviceStatuses`, { body: { deviceDisplayName: 'fixture' } })
+    ).json()) as { id: string }
+  ).id;
+  assignment = (
+    (await (
+      await t.call('POST', `${ROOT}/${cfg}/assignments`, {
+        body: { target: { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' } },
+      })
+    ).json()) as { id: string }
+  ).id;
 }
 
 /** Tokens that must all be refused with 401. */
@@ -76,8 +213,19 @@ async function badTokens(): Promise<Record<string, string | undefined>> {
   const key = await new KeyRing(t.server.store).signingKey();
   const now = Math.floor(Date.now() / 1000);
   const iss = `${t.server.issuerBase}/${DEFAULT_TENANT}/v2.0`;
-  const good = { aud: 'https://graph.microsoft.com', iss, tid: DEFAULT_TENANT, appid: 'app', oid: 'o', roles: ['DeviceManagementApps.ReadWrite.All'], iat: now - 60, nbf: now - 60, exp: now + 600 };
-  const signed = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.key);
+  const good = {
+    aud: 'https://graph.microsoft.com',
+    iss,
+    tid: DEFAULT_TENANT,
+    appid: 'app',
+    oid: 'o',
+    roles: ['DeviceManagementApps.ReadWrite.All'],
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + 600,
+  };
+  const signed = (claims: Record<string, unknown>) =>
+    new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.key);
   const foreign = await generateKeyPair('ES256');
   const enc = (o: unknown) => base64url.encode(JSON.stringify(o));
   const tid = { ...good } as Record<string, unknown>;
@@ -128,19 +276,49 @@ describe('authentication', () => {
   });
 
   it('serves $metadata, health and metrics without a token', async () => {
-    for (const p of ['/healthz', '/readyz', '/metrics', '/openapi.json']) expect((await t.call('GET', p, { auth: '' })).status, p).toBe(200);
+    for (const p of ['/healthz', '/readyz', '/metrics', '/openapi.json'])
+      expect((await t.call('GET', p, { auth: '' })).status, p).toBe(200);
   });
 });
 
 describe('permissions', () => {
   const kinds = [
-    { name: 'application Read.All', token: () => t.token({ roles: ['DeviceManagementApps.Read.All'] }), canWrite: false },
-    { name: 'application Configuration.Read.All', token: () => t.token({ roles: ['DeviceManagementConfiguration.Read.All'] }), canWrite: false },
-    { name: 'application ReadWrite.All', token: () => t.token({ roles: ['DeviceManagementApps.ReadWrite.All'] }), canWrite: true },
-    { name: 'application Configuration.ReadWrite.All', token: () => t.token({ roles: ['DeviceManagementConfiguration.ReadWrite.All'] }), canWrite: true },
-    { name: 'delegated Read.All', token: () => t.token({ user: 'adele@contoso.com', scopes: ['User.Read', 'DeviceManagementApps.Read.All'] }), canWrite: false },
-    { name: 'delegated ReadWrite.All', token: () => t.token({ user: 'adele@contoso.com', scopes: ['DeviceManagementApps.ReadWrite.All'] }), canWrite: true },
-    { name: 'unrelated permission', token: () => t.token({ roles: ['User.Read.All'] }), canWrite: false, canRead: false },
+    {
+      name: 'application Read.All',
+      token: () => t.token({ roles: ['DeviceManagementApps.Read.All'] }),
+      canWrite: false,
+    },
+    {
+      name: 'application Configuration.Read.All',
+      token: () => t.token({ roles: ['DeviceManagementConfiguration.Read.All'] }),
+      canWrite: false,
+    },
+    {
+      name: 'application ReadWrite.All',
+      token: () => t.token({ roles: ['DeviceManagementApps.ReadWrite.All'] }),
+      canWrite: true,
+    },
+    {
+      name: 'application Configuration.ReadWrite.All',
+      token: () => t.token({ roles: ['DeviceManagementConfiguration.ReadWrite.All'] }),
+      canWrite: true,
+    },
+    {
+      name: 'delegated Read.All',
+      token: () => t.token({ user: 'adele@contoso.com', scopes: ['User.Read', 'DeviceManagementApps.Read.All'] }),
+      canWrite: false,
+    },
+    {
+      name: 'delegated ReadWrite.All',
+      token: () => t.token({ user: 'adele@contoso.com', scopes: ['DeviceManagementApps.ReadWrite.All'] }),
+      canWrite: true,
+    },
+    {
+      name: 'unrelated permission',
+      token: () => t.token({ roles: ['User.Read.All'] }),
+      canWrite: false,
+      canRead: false,
+    },
   ];
   for (const k of kinds) {
     it(`${k.name}: reads ${k.canRead === false ? 'forbidden' : 'allowed'}, writes ${k.canWrite ? 'allowed' : 'forbidden'}`, async () => {
@@ -155,7 +333,9 @@ describe('permissions', () => {
           expect(res.status, `${r.name}`).toBe(403);
           const e = (await res.json()) as { error: { code: string; message: string } };
           expect(e.error.code).toBe('Forbidden');
-          expect(e.error.message).toContain(r.write ? 'DeviceManagementApps.ReadWrite.All' : 'DeviceManagementApps.Read.All');
+          expect(e.error.message).toContain(
+            r.write ? 'DeviceManagementApps.ReadWrite.All' : 'DeviceManagementApps.Read.All',
+          );
         }
       }
     });
@@ -189,7 +369,10 @@ describe('tenant isolation', () => {
     await fixtures();
     const other = `Bearer ${await t.token({ tenant: OTHER })}`;
     const b = ((await (await t.call('POST', ROOT, { auth: other, body: iosBody() })).json()) as { id: string }).id;
-    const r = await t.call('PATCH', `${ROOT}/${b}/userStatuses`, { auth: other, body: { userPrincipalName: 'fixture@contoso.com', status: 'error' } });
+    const r = await t.call('PATCH', `${ROOT}/${b}/userStatuses`, {
+      auth: other,
+      body: { userPrincipalName: 'fixture@contoso.com', status: 'error' },
+    });
     expect(r.status).toBe(201);
     const a = (await (await t.call('GET', `${ROOT}/${cfg}/userStatuses/${status}`)).json()) as { status: string };
     expect(a.status).toBe('unknown');

@@ -31,28 +31,61 @@ describe('$batch', () => {
     });
     const statuses = `${t.https}${ROOT}/${config.id}/userStatuses`;
     const json = { 'Content-Type': 'application/json' };
-    const run = async (b: BatchRequestContent) => new BatchResponseContent(await client.api('/$batch').post(await b.getContent()));
+    const run = async (b: BatchRequestContent) =>
+      new BatchResponseContent(await client.api('/$batch').post(await b.getContent()));
     // The SDK only builds parallel, serial or same-dependency batches; the server takes any acyclic graph.
     const serial = await run(
       new BatchRequestContent([
-        { id: '1', request: new Request(statuses, { method: 'PATCH', headers: json, body: JSON.stringify({ userPrincipalName: 'a@contoso.com' }) }) },
-        { id: '2', request: new Request(statuses, { method: 'PATCH', headers: json, body: JSON.stringify({ userPrincipalName: 'a@contoso.com', status: 'error' }) }), dependsOn: ['1'] },
+        {
+          id: '1',
+          request: new Request(statuses, {
+            method: 'PATCH',
+            headers: json,
+            body: JSON.stringify({ userPrincipalName: 'a@contoso.com' }),
+          }),
+        },
+        {
+          id: '2',
+          request: new Request(statuses, {
+            method: 'PATCH',
+            headers: json,
+            body: JSON.stringify({ userPrincipalName: 'a@contoso.com', status: 'error' }),
+          }),
+          dependsOn: ['1'],
+        },
         { id: '3', request: new Request(`${statuses}/$count`, { method: 'GET' }), dependsOn: ['2'] },
       ]),
     );
     expect(serial.getResponseById('1').status).toBe(201);
     expect(serial.getResponseById('2').status).toBe(200);
-    expect((await serial.getResponseById('2').json()).status).toBe('error');
+    expect(((await serial.getResponseById('2').json()) as { status: string }).status).toBe('error');
     expect(serial.getResponseById('3').status).toBe(200);
     expect(await serial.getResponseById('3').text()).toBe('1');
     const failing = await run(
       new BatchRequestContent([
-        { id: '4', request: new Request(statuses, { method: 'PATCH', headers: json, body: JSON.stringify({ devicesCount: 'Integer', userPrincipalName: 'b@x' }) }) },
-        { id: '6', request: new Request(statuses, { method: 'PATCH', headers: json, body: JSON.stringify({ userPrincipalName: 'c@x' }) }), dependsOn: ['4'] },
+        {
+          id: '4',
+          request: new Request(statuses, {
+            method: 'PATCH',
+            headers: json,
+            body: JSON.stringify({ devicesCount: 'Integer', userPrincipalName: 'b@x' }),
+          }),
+        },
+        {
+          id: '6',
+          request: new Request(statuses, {
+            method: 'PATCH',
+            headers: json,
+            body: JSON.stringify({ userPrincipalName: 'c@x' }),
+          }),
+          dependsOn: ['4'],
+        },
       ]),
     );
     expect(failing.getResponseById('4').status).toBe(400);
-    expect((await failing.getResponseById('4').json()).error.message).toContain("'devicesCount'");
+    expect(((await failing.getResponseById('4').json()) as { error: { message: string } }).error.message).toContain(
+      "'devicesCount'",
+    );
     expect(failing.getResponseById('6').status).toBe(424);
     const parallel = await run(
       new BatchRequestContent([
@@ -66,25 +99,50 @@ describe('$batch', () => {
   });
 
   it('authorises each item with the outer token and keeps tenants apart', async () => {
-    const c = await t.call('POST', ROOT, { body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'x' } });
+    const c = await t.call('POST', ROOT, {
+      body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'x' },
+    });
     const id = ((await c.json()) as { id: string }).id;
     const readOnly = await t.token({ roles: ['DeviceManagementApps.Read.All'] });
     const other = await t.token({ tenant: '33333333-3333-3333-3333-333333333333' });
-    const body = { requests: [
-      { id: 'r', method: 'GET', url: `/deviceAppManagement/mobileAppConfigurations/${id}` },
-      { id: 'w', method: 'PATCH', url: `/deviceAppManagement/mobileAppConfigurations/${id}`, headers: { 'Content-Type': 'application/json' }, body: { description: 'x' } },
-    ] };
-    const ro = (await (await t.call('POST', '/v1.0/$batch', { body, auth: `Bearer ${readOnly}` })).json()) as { responses: { id: string; status: number }[] };
+    const body = {
+      requests: [
+        { id: 'r', method: 'GET', url: `/deviceAppManagement/mobileAppConfigurations/${id}` },
+        {
+          id: 'w',
+          method: 'PATCH',
+          url: `/deviceAppManagement/mobileAppConfigurations/${id}`,
+          headers: { 'Content-Type': 'application/json' },
+          body: { description: 'x' },
+        },
+      ],
+    };
+    const ro = (await (await t.call('POST', '/v1.0/$batch', { body, auth: `Bearer ${readOnly}` })).json()) as {
+      responses: { id: string; status: number }[];
+    };
     expect(Object.fromEntries(ro.responses.map((r) => [r.id, r.status]))).toEqual({ r: 200, w: 403 });
-    const ot = (await (await t.call('POST', '/v1.0/$batch', { body, auth: `Bearer ${other}` })).json()) as { responses: { id: string; status: number }[] };
+    const ot = (await (await t.call('POST', '/v1.0/$batch', { body, auth: `Bearer ${other}` })).json()) as {
+      responses: { id: string; status: number }[];
+    };
     expect(Object.fromEntries(ot.responses.map((r) => [r.id, r.status]))).toEqual({ r: 404, w: 404 });
     expect((await t.call('POST', '/v1.0/$batch', { body, auth: '' })).status).toBe(401);
   });
 
   it('rejects a malformed batch whole with 400', async () => {
     const cases: unknown[] = [
-      { requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/deviceAppManagement/mobileAppConfigurations' })) },
-      { requests: [{ id: 'a', method: 'GET', url: '/x' }, { id: 'A', method: 'GET', url: '/x' }] },
+      {
+        requests: Array.from({ length: 21 }, (_, i) => ({
+          id: String(i),
+          method: 'GET',
+          url: '/deviceAppManagement/mobileAppConfigurations',
+        })),
+      },
+      {
+        requests: [
+          { id: 'a', method: 'GET', url: '/x' },
+          { id: 'A', method: 'GET', url: '/x' },
+        ],
+      },
       { requests: [{ id: 'a', method: 'GET', url: 'https://graph.microsoft.com/v1.0/me' }] },
       { requests: [{ id: 'a', method: 'POST', url: '/$batch', body: { requests: [] } }] },
       { requests: [{ id: 'a', method: 'GET', url: '/x', dependsOn: ['zz'] }] },
@@ -95,7 +153,9 @@ describe('$batch', () => {
       expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('BadRequest');
     }
-    expect((await t.call('POST', '/v1.0/$batch', { raw: '{', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect(
+      (await t.call('POST', '/v1.0/$batch', { raw: '{', headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(400);
   });
 });
 
@@ -109,7 +169,9 @@ describe('throttling', () => {
   });
 
   it('answers 429 TooManyRequests with Retry-After past 100 writes per app per 20 s, and does not execute it', async () => {
-    const c = await t.call('POST', ROOT, { body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'x' } });
+    const c = await t.call('POST', ROOT, {
+      body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'x' },
+    });
     const id = ((await c.json()) as { id: string }).id;
     let throttled: Response | undefined;
     let writes = 1;
@@ -130,12 +192,25 @@ describe('throttling', () => {
     expect(await n.text()).toBe('99');
     // Another app of the same tenant has its own 100, up to the tenant's 200.
     const other = await t.token({ app: 'another-app' });
-    expect((await t.call('PATCH', `${ROOT}/${id}/userStatuses`, { auth: `Bearer ${other}`, body: { userPrincipalName: 'other@x' } })).status).toBe(201);
+    expect(
+      (
+        await t.call('PATCH', `${ROOT}/${id}/userStatuses`, {
+          auth: `Bearer ${other}`,
+          body: { userPrincipalName: 'other@x' },
+        })
+      ).status,
+    ).toBe(201);
   });
 });
 
 describe('throttling recovered and shared', () => {
-  const limits = { windowMs: 2000, writesPerAppPerTenant: 3, writesPerTenant: 6, allPerAppPerTenant: 1000, allPerTenant: 2000 };
+  const limits = {
+    windowMs: 2000,
+    writesPerAppPerTenant: 3,
+    writesPerTenant: 6,
+    allPerAppPerTenant: 1000,
+    allPerTenant: 2000,
+  };
 
   it("the Graph SDK's RetryHandler waits out a short throttle transparently", async () => {
     const t = await startTestServer({ throttle: 'intune', throttleLimits: limits });
@@ -151,7 +226,9 @@ describe('throttling recovered and shared', () => {
         displayName: 'retry',
       });
       for (let i = 0; i < 5; i++) {
-        const s = await client.api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`).patch({ userPrincipalName: `r${i}@x` });
+        const s = await client
+          .api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`)
+          .patch({ userPrincipalName: `r${i}@x` });
         expect(s.userPrincipalName).toBe(`r${i}@x`);
       }
       expect(await (await t.call('GET', `${ROOT}/${config.id}/userStatuses/$count`)).text()).toBe('5');
@@ -170,7 +247,8 @@ describe('throttling recovered and shared', () => {
     );
     probe.disconnect();
     if (!up) {
-      if (process.env.REQUIRE_REDIS) throw new Error('Redis is required (REQUIRE_REDIS) but 127.0.0.1:6379 does not answer');
+      if (process.env.REQUIRE_REDIS)
+        throw new Error('Redis is required (REQUIRE_REDIS) but 127.0.0.1:6379 does not answer');
       console.warn('skipped: Redis at 127.0.0.1:6379 is not reachable');
       return;
     }

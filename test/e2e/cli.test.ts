@@ -22,23 +22,55 @@ describe('appconfig-graph CLI', () => {
       expect(out).toContain('Usage: appconfig-graph');
     }
     const serve = await cli(['serve', '--help']);
-    for (const flag of ['--port', '--https-port', '--host', '--data-dir', '--db', '--throttle', '--auth', '--page-size', '--public-url']) {
+    for (const flag of [
+      '--port',
+      '--https-port',
+      '--host',
+      '--data-dir',
+      '--db',
+      '--throttle',
+      '--auth',
+      '--page-size',
+      '--public-url',
+    ]) {
       expect(serve).toContain(flag);
     }
   });
 
   it('rejects a bad option value with a message naming it', async () => {
-    const r = await promisify(execFile)(process.execPath, [CLI, 'serve', '--throttle', 'sometimes', '--db', ':memory:'], {}).catch((e: { stderr: string; code: number }) => e);
+    const r = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'serve', '--throttle', 'sometimes', '--db', ':memory:'],
+      {},
+    ).catch((e: { stderr: string; code: number }) => e);
     expect((r as { code: number }).code).toBe(1);
     expect((r as { stderr: string }).stderr).toContain("--throttle must be one of intune, off; got 'sometimes'");
   });
 
   it('token: Graph-like claims from the database issuer', async () => {
     const db = join(dir, 'token.db');
-    const app = decodeJwt(await cli(['token', '--db', db, '--tenant', 'contoso-tenant', '--roles', 'DeviceManagementApps.Read.All', '--ttl', '120']));
-    expect(app).toMatchObject({ aud: 'https://graph.microsoft.com', tid: 'contoso-tenant', roles: ['DeviceManagementApps.Read.All'] });
+    const app = decodeJwt(
+      await cli([
+        'token',
+        '--db',
+        db,
+        '--tenant',
+        'contoso-tenant',
+        '--roles',
+        'DeviceManagementApps.Read.All',
+        '--ttl',
+        '120',
+      ]),
+    );
+    expect(app).toMatchObject({
+      aud: 'https://graph.microsoft.com',
+      tid: 'contoso-tenant',
+      roles: ['DeviceManagementApps.Read.All'],
+    });
     expect((app.exp as number) - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(120);
-    const user = decodeJwt(await cli(['token', '--db', db, '--user', 'adele@contoso.com', '--scopes', 'DeviceManagementApps.ReadWrite.All']));
+    const user = decodeJwt(
+      await cli(['token', '--db', db, '--user', 'adele@contoso.com', '--scopes', 'DeviceManagementApps.ReadWrite.All']),
+    );
     expect(user.scp).toBe('DeviceManagementApps.ReadWrite.All');
     expect(user.roles).toBeUndefined();
     expect(user.iss).toBe(`https://localhost:8443/${user.tid}/v2.0`);
@@ -47,7 +79,16 @@ describe('appconfig-graph CLI', () => {
   it('seed, export, import into another database, export again: the same tenant', async () => {
     const a = join(dir, 'a.db');
     const b = join(dir, 'b.db');
-    const { stderr } = await promisify(execFile)(process.execPath, [CLI, 'seed', '--db', a, '--configurations', '2', '--users', '1500']);
+    const { stderr } = await promisify(execFile)(process.execPath, [
+      CLI,
+      'seed',
+      '--db',
+      a,
+      '--configurations',
+      '2',
+      '--users',
+      '1500',
+    ]);
     expect(stderr).toContain('seeded tenant');
     const exported = await cli(['export', '--db', a]);
     const doc = JSON.parse(exported) as { mobileAppConfigurations: { userStatuses: unknown[] }[] };
@@ -67,12 +108,22 @@ describe('appconfig-graph CLI', () => {
       file,
       JSON.stringify({
         mobileAppConfigurations: [
-          { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'ok', userStatuses: [{ userPrincipalName: 'a@b' }] },
-          { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'bad', userStatuses: [{ devicesCount: 'Integer' }] },
+          {
+            '@odata.type': '#microsoft.graph.iosMobileAppConfiguration',
+            displayName: 'ok',
+            userStatuses: [{ userPrincipalName: 'a@b' }],
+          },
+          {
+            '@odata.type': '#microsoft.graph.iosMobileAppConfiguration',
+            displayName: 'bad',
+            userStatuses: [{ devicesCount: 'Integer' }],
+          },
         ],
       }),
     );
-    const r = await promisify(execFile)(process.execPath, [CLI, 'import', file, '--db', db]).catch((e: { stderr: string; code: number }) => e);
+    const r = await promisify(execFile)(process.execPath, [CLI, 'import', file, '--db', db]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
     expect((r as { code: number }).code).toBe(1);
     expect((r as { stderr: string }).stderr).toContain('mobileAppConfigurations[1].userStatuses[0].devicesCount');
     expect(JSON.parse(await cli(['export', '--db', db])).mobileAppConfigurations).toEqual([]);

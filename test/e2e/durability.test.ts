@@ -45,9 +45,14 @@ describe('durability', () => {
 
     const second = await spawnServer(['--db', db, '--data-dir', dir, '--throttle', 'off']);
     try {
-      const r = await fetch(`${second.http}/v1.0/deviceAppManagement/mobileAppConfigurations/${configId}/userStatuses?$top=1000`, { headers: auth });
+      const r = await fetch(
+        `${second.http}/v1.0/deviceAppManagement/mobileAppConfigurations/${configId}/userStatuses?$top=1000`,
+        { headers: auth },
+      );
       expect(r.status).toBe(200);
-      const found = ((await r.json()) as { value: { userPrincipalName: string }[] }).value.map((v) => v.userPrincipalName);
+      const found = ((await r.json()) as { value: { userPrincipalName: string }[] }).value.map(
+        (v) => v.userPrincipalName,
+      );
       expect(found.sort()).toEqual([...acknowledged].sort());
     } finally {
       second.child.kill('SIGTERM');

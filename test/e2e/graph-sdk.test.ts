@@ -58,7 +58,9 @@ describe('Graph SDK over HTTPS', () => {
       .api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses/${status.id}`)
       .patch({ status: 'error' });
     expect(keyed.status).toBe('error');
-    const got = await client.api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses/${status.id}`).get();
+    const got = await client
+      .api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses/${status.id}`)
+      .get();
     expect(got.status).toBe('error');
     const list = await client.api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`).get();
     expect(list.value).toHaveLength(1);
@@ -99,9 +101,14 @@ describe('Graph SDK over HTTPS', () => {
       '@odata.type': '#microsoft.graph.iosMobileAppConfiguration',
       displayName: 'paged',
     });
-    const value = Array.from({ length: 25 }, (_, i) => ({ userPrincipalName: `user${String(i).padStart(2, '0')}@contoso.com` }));
+    const value = Array.from({ length: 25 }, (_, i) => ({
+      userPrincipalName: `user${String(i).padStart(2, '0')}@contoso.com`,
+    }));
     await client.api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`).patch({ value });
-    const first = await client.api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`).top(10).get();
+    const first = await client
+      .api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`)
+      .top(10)
+      .get();
     expect(first['@odata.nextLink']).toMatch(new RegExp(`^${t.https}/v1.0/`));
     const seen: string[] = [];
     const it = new PageIterator(client, first, (s: { userPrincipalName: string }) => {
@@ -117,8 +124,13 @@ describe('Graph SDK over HTTPS', () => {
       '@odata.type': '#microsoft.graph.iosMobileAppConfiguration',
       displayName: 'count',
     });
-    await client.api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`).post({ userPrincipalName: 'a@b.c' });
-    const n = await client.api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses/$count`).header('Accept', 'text/plain').get();
+    await client
+      .api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses`)
+      .post({ userPrincipalName: 'a@b.c' });
+    const n = await client
+      .api(`/deviceAppManagement/mobileAppConfigurations/${config.id}/userStatuses/$count`)
+      .header('Accept', 'text/plain')
+      .get();
     expect(Number(n)).toBe(1);
   });
 });

@@ -12,7 +12,7 @@ const TENANT = '44444444-4444-4444-4444-444444444444';
 const ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
 let jwksServer: Server;
 let t: TestServer;
-let key: CryptoKey;
+let key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256', { extractable: true });
@@ -56,7 +56,9 @@ describe('--auth oidc', () => {
       body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'from Entra' },
     });
     expect(r.status).toBe(201);
-    const list = await t.call('GET', '/v1.0/deviceAppManagement/mobileAppConfigurations', { auth: `Bearer ${await token()}` });
+    const list = await t.call('GET', '/v1.0/deviceAppManagement/mobileAppConfigurations', {
+      auth: `Bearer ${await token()}`,
+    });
     expect(((await list.json()) as { value: unknown[] }).value).toHaveLength(1);
   });
 

@@ -38,9 +38,13 @@ async function newConfig(version = 'v1.0', body: Record<string, unknown> = {}): 
 
 const statuses = (id: string, v = 'v1.0') => `/${v}/deviceAppManagement/mobileAppConfigurations/${id}/userStatuses`;
 
-async function errorOf(r: Response): Promise<{ code: string; message: string; target?: string; innerError: Record<string, string> }> {
+async function errorOf(
+  r: Response,
+): Promise<{ code: string; message: string; target?: string; innerError: Record<string, string> }> {
   expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-  const b = (await r.json()) as { error: { code: string; message: string; target?: string; innerError: Record<string, string> } };
+  const b = (await r.json()) as {
+    error: { code: string; message: string; target?: string; innerError: Record<string, string> };
+  };
   expect(Object.keys(b)).toEqual(['error']);
   expect(b.error.innerError.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   expect(b.error.innerError['request-id']).toBe(r.headers.get('request-id'));
@@ -82,7 +86,9 @@ describe('configurations', () => {
     expect(c).not.toHaveProperty('roleScopeTagIds');
     expect(c.settings).toEqual([{ appConfigKey: 'k', appConfigKeyType: 'stringType', appConfigKeyValue: 'v' }]);
 
-    const p = await t.call('PATCH', `${CFG}/${c.id}`, { body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', description: 'new' } });
+    const p = await t.call('PATCH', `${CFG}/${c.id}`, {
+      body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', description: 'new' },
+    });
     expect(p.status).toBe(200);
     const u = (await p.json()) as Record<string, unknown>;
     expect(u.version).toBe(2);
@@ -105,7 +111,12 @@ describe('configurations', () => {
 
   it('beta shows beta-only properties and accepts the Android types; v1.0 neither shows nor accepts them', async () => {
     const r = await t.call('POST', '/beta/deviceAppManagement/mobileAppConfigurations', {
-      body: { '@odata.type': '#microsoft.graph.androidManagedStoreAppConfiguration', displayName: 'Android', packageId: 'com.x', roleScopeTagIds: ['0'] },
+      body: {
+        '@odata.type': '#microsoft.graph.androidManagedStoreAppConfiguration',
+        displayName: 'Android',
+        packageId: 'com.x',
+        roleScopeTagIds: ['0'],
+      },
     });
     expect(r.status).toBe(201);
     const a = (await r.json()) as Record<string, unknown>;
@@ -115,10 +126,14 @@ describe('configurations', () => {
     expect(a.appSupportsOemConfig).toBe(false);
     // The Android configuration does not exist in v1.0.
     expect((await t.call('GET', `${CFG}/${a.id}`)).status).toBe(404);
-    const v1 = await t.call('POST', CFG, { body: { '@odata.type': '#microsoft.graph.androidManagedStoreAppConfiguration', displayName: 'x' } });
+    const v1 = await t.call('POST', CFG, {
+      body: { '@odata.type': '#microsoft.graph.androidManagedStoreAppConfiguration', displayName: 'x' },
+    });
     expect(v1.status).toBe(400);
     expect((await errorOf(v1)).message).toContain('androidManagedStoreAppConfiguration');
-    const beta = await t.call('POST', CFG, { body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'x', roleScopeTagIds: [] } });
+    const beta = await t.call('POST', CFG, {
+      body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'x', roleScopeTagIds: [] },
+    });
     expect(beta.status).toBe(400);
     expect((await errorOf(beta)).message).toBe(
       "The property 'roleScopeTagIds' does not exist on type 'microsoft.graph.iosMobileAppConfiguration'.",
@@ -146,7 +161,9 @@ describe('the seed PATCH …/userStatuses', () => {
     expect(r.status).toBe(400);
     const e = await errorOf(r);
     expect(e.code).toBe('BadRequest');
-    expect(e.message).toBe(`Property 'devicesCount' must be an Int32 between -2147483648 and 2147483647; got "Integer".`);
+    expect(e.message).toBe(
+      `Property 'devicesCount' must be an Int32 between -2147483648 and 2147483647; got "Integer".`,
+    );
     expect(e.target).toBe('devicesCount');
     const list = (await (await t.call('GET', statuses(cfg))).json()) as { value: unknown[] };
     expect(list.value).toEqual([]);
@@ -175,9 +192,13 @@ describe('the seed PATCH …/userStatuses', () => {
       lastReportedDateTime: '2017-01-01T08:00:17.7769392Z',
       userPrincipalName: 'User Principal Name value',
     });
-    expect(r.headers.get('location')).toBe(`${t.http}${statuses(cfg)}('${created.id}')`.replace(`/${cfg}/`, `('${cfg}')/`));
+    expect(r.headers.get('location')).toBe(
+      `${t.http}${statuses(cfg)}('${created.id}')`.replace(`/${cfg}/`, `('${cfg}')/`),
+    );
 
-    const again = await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'USER principal NAME VALUE', status: 'error' } });
+    const again = await t.call('PATCH', statuses(cfg), {
+      body: { userPrincipalName: 'USER principal NAME VALUE', status: 'error' },
+    });
     expect(again.status).toBe(200);
     const updated = (await again.json()) as Record<string, unknown>;
     expect(updated.id).toBe(created.id);
@@ -199,7 +220,9 @@ describe('the seed PATCH …/userStatuses', () => {
   });
 
   it('targets by id: updates that status, 404 when the configuration has none with that id', async () => {
-    const c = (await (await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'byid@contoso.com' } })).json()) as { id: string };
+    const c = (await (
+      await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'byid@contoso.com' } })
+    ).json()) as { id: string };
     const r = await t.call('PATCH', statuses(cfg), { body: { id: c.id, devicesCount: 3 } });
     expect(r.status).toBe(200);
     expect(((await r.json()) as { devicesCount: number }).devicesCount).toBe(3);
@@ -215,7 +238,10 @@ describe('the seed PATCH …/userStatuses', () => {
   });
 
   it('with Prefer: return=minimal answers 204 with Preference-Applied', async () => {
-    const r = await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'minimal@contoso.com' }, headers: { prefer: 'return=minimal' } });
+    const r = await t.call('PATCH', statuses(cfg), {
+      body: { userPrincipalName: 'minimal@contoso.com' },
+      headers: { prefer: 'return=minimal' },
+    });
     expect(r.status).toBe(204);
     expect(r.headers.get('preference-applied')).toBe('return=minimal');
     expect(r.headers.get('location')).toMatch(/userStatuses\('/);
@@ -239,7 +265,9 @@ describe('the seed PATCH …/userStatuses', () => {
     expect(body.value[2]!.devicesCount).toBe(5);
 
     const bad = await t.call('PATCH', statuses(cfg), {
-      body: { value: [{ userPrincipalName: 'b3@contoso.com' }, { userPrincipalName: 'b4@contoso.com', status: 'broken' }] },
+      body: {
+        value: [{ userPrincipalName: 'b3@contoso.com' }, { userPrincipalName: 'b4@contoso.com', status: 'broken' }],
+      },
     });
     expect(bad.status).toBe(400);
     const e = await errorOf(bad);
@@ -247,7 +275,9 @@ describe('the seed PATCH …/userStatuses', () => {
     expect(e.message).toContain("'value[1].status'");
     const count = await t.call('GET', `${statuses(cfg)}/$count`);
     const n = Number(await count.text());
-    const after = await t.call('PATCH', statuses(cfg), { body: { value: [{ userPrincipalName: 'b3@contoso.com' }, { id: 'missing' }] } });
+    const after = await t.call('PATCH', statuses(cfg), {
+      body: { value: [{ userPrincipalName: 'b3@contoso.com' }, { id: 'missing' }] },
+    });
     expect(after.status).toBe(404);
     expect(Number(await (await t.call('GET', `${statuses(cfg)}/$count`)).text())).toBe(n);
   });
@@ -260,8 +290,12 @@ describe('the seed PATCH …/userStatuses', () => {
   });
 
   it('keyed PATCH updates one status; a different body id is a 400', async () => {
-    const c = (await (await t.call('POST', statuses(cfg), { body: { userPrincipalName: 'keyed@contoso.com' } })).json()) as { id: string };
-    const r = await t.call('PATCH', `${statuses(cfg)}/${c.id}`, { body: { ...PUBLISHED, userPrincipalName: 'keyed@contoso.com' } });
+    const c = (await (
+      await t.call('POST', statuses(cfg), { body: { userPrincipalName: 'keyed@contoso.com' } })
+    ).json()) as { id: string };
+    const r = await t.call('PATCH', `${statuses(cfg)}/${c.id}`, {
+      body: { ...PUBLISHED, userPrincipalName: 'keyed@contoso.com' },
+    });
     expect(r.status).toBe(200);
     expect(((await r.json()) as { status: string }).status).toBe('notApplicable');
     const other = await t.call('PATCH', `${statuses(cfg)}/${c.id}`, { body: { id: 'another', devicesCount: 1 } });
@@ -297,8 +331,16 @@ describe('representation and validation', () => {
     [{ userPrincipalName: 'a@b.c', status: '2' }, 'status', 'complianceStatus'],
     [{ userPrincipalName: 'a@b.c', status: 'Error' }, 'status', 'complianceStatus'],
     [{ userPrincipalName: 'a@b.c', lastReportedDateTime: '2024-05-01T10:00:00' }, 'lastReportedDateTime', 'offset'],
-    [{ userPrincipalName: 'a@b.c', lastReportedDateTime: '2024-05-01T10:00:00.12345678Z' }, 'lastReportedDateTime', '7 fractional'],
-    [{ userPrincipalName: 'a@b.c', lastReportedDateTime: '2023-02-29T10:00:00Z' }, 'lastReportedDateTime', 'does not exist'],
+    [
+      { userPrincipalName: 'a@b.c', lastReportedDateTime: '2024-05-01T10:00:00.12345678Z' },
+      'lastReportedDateTime',
+      '7 fractional',
+    ],
+    [
+      { userPrincipalName: 'a@b.c', lastReportedDateTime: '2023-02-29T10:00:00Z' },
+      'lastReportedDateTime',
+      'does not exist',
+    ],
     [{ userPrincipalName: 'a@b.c', bogus: 1 }, 'bogus', 'does not exist on type'],
     [{ userPrincipalName: 42 }, 'userPrincipalName', 'string'],
     [{ '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', userPrincipalName: 'a@b.c' }, '@odata.type', 'not'],
@@ -314,21 +356,28 @@ describe('representation and validation', () => {
     const r = await t.call('PATCH', statuses(cfg), {
       body: { userPrincipalName: 'time@x.com', lastReportedDateTime: '2024-02-29T23:59:59.1234567+05:30' },
     });
-    expect(((await r.json()) as { lastReportedDateTime: string }).lastReportedDateTime).toBe('2024-02-29T18:29:59.1234567Z');
+    expect(((await r.json()) as { lastReportedDateTime: string }).lastReportedDateTime).toBe(
+      '2024-02-29T18:29:59.1234567Z',
+    );
   });
 
   it('415 for a body that is not JSON, 400 for malformed JSON, 413 over the limit', async () => {
     const a = await t.call('PATCH', statuses(cfg), { raw: 'x', headers: { 'content-type': 'text/plain' } });
     expect(a.status).toBe(415);
     expect((await errorOf(a)).code).toBe('UnsupportedMediaType');
-    const b = await t.call('PATCH', statuses(cfg), { raw: '{"userPrincipalName": ', headers: { 'content-type': 'application/json' } });
+    const b = await t.call('PATCH', statuses(cfg), {
+      raw: '{"userPrincipalName": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(b.status).toBe(400);
     expect((await errorOf(b)).message).toContain('not valid JSON');
     const big = JSON.stringify({ userPrincipalName: 'x@y.z', userDisplayName: 'a'.repeat(1024 * 1024) });
     const c = await t.call('POST', statuses(cfg), { raw: big, headers: { 'content-type': 'application/json' } });
     expect(c.status).toBe(413);
     expect((await errorOf(c)).code).toBe('RequestEntityTooLarge');
-    const huge = JSON.stringify({ value: [{ userPrincipalName: 'x@y.z', userDisplayName: 'a'.repeat(9 * 1024 * 1024) }] });
+    const huge = JSON.stringify({
+      value: [{ userPrincipalName: 'x@y.z', userDisplayName: 'a'.repeat(9 * 1024 * 1024) }],
+    });
     const d = await t.call('PATCH', statuses(cfg), { raw: huge, headers: { 'content-type': 'application/json' } });
     expect(d.status).toBe(413);
     expect((await errorOf(d)).code).toBe('RequestEntityTooLarge');
@@ -345,7 +394,9 @@ describe('representation and validation', () => {
     expect(c.status).toBe(405);
     expect(c.headers.get('allow')).toBe('GET, POST, PATCH');
     expect((await errorOf(c)).code).toBe('MethodNotAllowed');
-    const d = await t.call('PATCH', `/v1.0/deviceAppManagement/mobileAppConfigurations/${cfg}/userStatusSummary`, { body: {} });
+    const d = await t.call('PATCH', `/v1.0/deviceAppManagement/mobileAppConfigurations/${cfg}/userStatusSummary`, {
+      body: {},
+    });
     expect(d.status).toBe(405);
     expect(d.headers.get('allow')).toBe('GET');
   });
@@ -367,18 +418,52 @@ describe('ETags', () => {
     const tag = r.headers.get('etag')!;
     const id = ((await r.json()) as { id: string }).id;
     expect((await t.call('GET', `${statuses(cfg)}/${id}`, { headers: { 'if-none-match': tag } })).status).toBe(304);
-    expect((await t.call('GET', `${statuses(cfg)}/${id}`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
-    const stale = await t.call('PATCH', `${statuses(cfg)}/${id}`, { body: { devicesCount: 1 }, headers: { 'if-match': '"other"' } });
+    expect((await t.call('GET', `${statuses(cfg)}/${id}`, { headers: { 'if-none-match': '"other"' } })).status).toBe(
+      200,
+    );
+    const stale = await t.call('PATCH', `${statuses(cfg)}/${id}`, {
+      body: { devicesCount: 1 },
+      headers: { 'if-match': '"other"' },
+    });
     expect(stale.status).toBe(412);
     expect((await errorOf(stale)).code).toBe('PreconditionFailed');
-    const ok = await t.call('PATCH', `${statuses(cfg)}/${id}`, { body: { devicesCount: 1 }, headers: { 'if-match': tag } });
+    const ok = await t.call('PATCH', `${statuses(cfg)}/${id}`, {
+      body: { devicesCount: 1 },
+      headers: { 'if-match': tag },
+    });
     expect(ok.status).toBe(200);
     const newTag = ok.headers.get('etag')!;
-    expect((await t.call('PATCH', `${statuses(cfg)}/${id}`, { body: { devicesCount: 2 }, headers: { 'if-match': tag } })).status).toBe(412);
-    expect((await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'etag@x.com' }, headers: { 'if-match': tag } })).status).toBe(412);
-    expect((await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'etag@x.com' }, headers: { 'if-match': newTag } })).status).toBe(200);
-    expect((await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'nobody@x.com' }, headers: { 'if-match': '*' } })).status).toBe(412);
-    expect((await t.call('DELETE', `${statuses(cfg)}/${id}`, { headers: { 'if-match': 'unquoted' } })).status).toBe(400);
+    expect(
+      (await t.call('PATCH', `${statuses(cfg)}/${id}`, { body: { devicesCount: 2 }, headers: { 'if-match': tag } }))
+        .status,
+    ).toBe(412);
+    expect(
+      (
+        await t.call('PATCH', statuses(cfg), {
+          body: { userPrincipalName: 'etag@x.com' },
+          headers: { 'if-match': tag },
+        })
+      ).status,
+    ).toBe(412);
+    expect(
+      (
+        await t.call('PATCH', statuses(cfg), {
+          body: { userPrincipalName: 'etag@x.com' },
+          headers: { 'if-match': newTag },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.call('PATCH', statuses(cfg), {
+          body: { userPrincipalName: 'nobody@x.com' },
+          headers: { 'if-match': '*' },
+        })
+      ).status,
+    ).toBe(412);
+    expect((await t.call('DELETE', `${statuses(cfg)}/${id}`, { headers: { 'if-match': 'unquoted' } })).status).toBe(
+      400,
+    );
     expect((await t.call('DELETE', `${statuses(cfg)}/${id}`, { headers: { 'if-match': '*' } })).status).toBe(204);
   });
 });
@@ -413,7 +498,9 @@ describe('summaries and cascades', () => {
       configurationVersion: 1,
     });
     expect(s).not.toHaveProperty('conflictCount');
-    const beta = (await (await t.call('GET', `/beta/deviceAppManagement/mobileAppConfigurations/${cfg}/userStatusSummary`)).json()) as Record<string, unknown>;
+    const beta = (await (
+      await t.call('GET', `/beta/deviceAppManagement/mobileAppConfigurations/${cfg}/userStatusSummary`)
+    ).json()) as Record<string, unknown>;
     expect(beta.conflictCount).toBe(1);
 
     expect((await t.call('DELETE', `${CFG}/${cfg}`)).status).toBe(204);

@@ -14,9 +14,20 @@ export interface TestServer {
   readonly https: string;
   readonly dataDir: string;
   /** A token for the tenant (default tenant) with the given roles (default ReadWrite). */
-  token(opts?: { tenant?: string; app?: string; roles?: string[]; scopes?: string[]; user?: string; ttl?: number }): Promise<string>;
+  token(opts?: {
+    tenant?: string;
+    app?: string;
+    roles?: string[];
+    scopes?: string[];
+    user?: string;
+    ttl?: number;
+  }): Promise<string>;
   /** fetch against the HTTP base with a default ReadWrite token unless `auth` is given ('' = none). */
-  call(method: string, path: string, opts?: { body?: unknown; raw?: string; headers?: Record<string, string>; auth?: string; tenant?: string }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; raw?: string; headers?: Record<string, string>; auth?: string; tenant?: string },
+  ): Promise<Response>;
   /** An undici dispatcher that trusts the local CA, for fetch over HTTPS. */
   readonly dispatcher: Agent;
   close(): Promise<void>;
@@ -47,7 +58,11 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}): Pro
         tenant: o.tenant ?? DEFAULT_TENANT,
         app: o.app ?? 'test-app',
         ...(o.user ? { user: o.user } : {}),
-        ...(o.scopes ? { scopes: o.scopes } : o.user ? {} : { roles: o.roles ?? ['DeviceManagementApps.ReadWrite.All'] }),
+        ...(o.scopes
+          ? { scopes: o.scopes }
+          : o.user
+            ? {}
+            : { roles: o.roles ?? ['DeviceManagementApps.ReadWrite.All'] }),
         ...(o.ttl ? { ttlSeconds: o.ttl } : {}),
       });
       tokens.set(key, t);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/util/errors.js';
 
 /** docs/errors.md carries the error table between markers; it must be exactly the table in src/util/errors.ts. */
-export function renderErrorTable(): string {
+function renderErrorTable(): string {
   const rows = Object.entries(ERRORS).map(([code, e]) => `| ${e.status} | \`${code}\` | ${e.when} |`);
   return ['| status | code | when |', '|---|---|---|', ...rows].join('\n');
 }

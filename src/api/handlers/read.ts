@@ -3,7 +3,7 @@ import { collectionContext, entityContext, summaryContext } from '../../format/c
 import { entityObject, typeOf } from '../../format/entity.js';
 import { TEXT_CONTENT_TYPE } from '../../format/media.js';
 import type { StructuredType } from '../../model/model.js';
-import { ENTITY_SETS, SUMMARIES, type SetName, type SummaryName } from '../../model/resources.js';
+import { ENTITY_SETS, type SetName, SUMMARIES, type SummaryName } from '../../model/resources.js';
 import type { StoredEntity } from '../../store/port.js';
 import { notFound } from '../../util/errors.js';
 import type { Ctx } from '../context.js';
@@ -37,7 +37,10 @@ export async function getEntity(ctx: Ctx, set: SetName, id: string, cast?: Struc
   const { select, selectList } = parseListOptions(ctx, set, { entity: true });
   return json(
     200,
-    { '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId, selectList), ...entityObject(ctx.model, type, e, select) },
+    {
+      '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId, selectList),
+      ...entityObject(ctx.model, type, e, select),
+    },
     headers,
   );
 }

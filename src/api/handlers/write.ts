@@ -16,16 +16,21 @@ import { missing, visibleType } from './read.js';
 /** The most items one bulk PATCH may carry (API.md §3). */
 export const MAX_BULK_ITEMS = 1000;
 
-const declaredType = (ctx: Ctx, set: SetName): StructuredType => ctx.model.entityTypes.get(ENTITY_SETS[set].entityType)!;
+const declaredType = (ctx: Ctx, set: SetName): StructuredType =>
+  ctx.model.entityTypes.get(ENTITY_SETS[set].entityType)!;
 
 const createValues = (ctx: Ctx, type: StructuredType, values: EntityValues, prefix?: string): EntityValues =>
   completeForCreate(ctx.model, type, values, nowDateTimeOffset(), prefix);
 
 function entityBody(ctx: Ctx, set: SetName, type: StructuredType, e: StoredEntity): Record<string, unknown> {
-  return { '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId), ...entityObject(ctx.model, type, e) };
+  return {
+    '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId),
+    ...entityObject(ctx.model, type, e),
+  };
 }
 
-const location = (ctx: Ctx, set: SetName, id: string): string => entityUrl(ctx.serviceRoot, set, ctx.scope.configId, id);
+const location = (ctx: Ctx, set: SetName, id: string): string =>
+  entityUrl(ctx.serviceRoot, set, ctx.scope.configId, id);
 
 export async function createEntity(ctx: Ctx, set: SetName): Promise<ApiResponse> {
   const body = jsonBody(ctx.req, MAX_BODY);
@@ -48,13 +53,20 @@ export async function updateEntity(ctx: Ctx, set: SetName, id: string, cast?: St
   const current = await ctx.store.get(set, ctx.scope, id);
   const match = ifMatch(ctx.req);
   if (!current) {
-    if (match) throw new ApiError('PreconditionFailed', `If-Match was given, but no ${ENTITY_SETS[set].entityType} with id '${id}' exists.`);
+    if (match)
+      throw new ApiError(
+        'PreconditionFailed',
+        `If-Match was given, but no ${ENTITY_SETS[set].entityType} with id '${id}' exists.`,
+      );
     throw missing(ctx, set, id);
   }
   const actual = visibleType(ctx, set, current, cast);
   const { values } = validateEntity(ctx.model, declaredType(ctx, set), body, { mode: 'update', actual });
   if ('id' in values && values.id !== id) {
-    throw badRequest(`The body's id '${String(values.id)}' differs from the id '${id}' in the URL; the key cannot be changed.`, 'id');
+    throw badRequest(
+      `The body's id '${String(values.id)}' differs from the id '${id}' in the URL; the key cannot be changed.`,
+      'id',
+    );
   }
   delete values.id;
   const e = await ctx.store.update(set, ctx.scope, id, values, match);
@@ -92,12 +104,16 @@ export async function upsertStatuses(ctx: Ctx, set: SetName): Promise<ApiRespons
     raw = value;
   } else {
     if (jsonSize(ctx) > MAX_BODY) {
-      throw new ApiError('RequestEntityTooLarge', `The request body is over the ${MAX_BODY}-byte limit for a single entity.`);
+      throw new ApiError(
+        'RequestEntityTooLarge',
+        `The request body is over the ${MAX_BODY}-byte limit for a single entity.`,
+      );
     }
     raw = [body];
   }
   const match = ifMatch(ctx.req);
-  if (bulk && match) throw badRequest('If-Match applies to one entity; it cannot be used with a bulk {"value":[…]} body.', 'If-Match');
+  if (bulk && match)
+    throw badRequest('If-Match applies to one entity; it cannot be used with a bulk {"value":[…]} body.', 'If-Match');
   const principalKey = ENTITY_SETS[set].principalKey!;
   const items: UpsertItem[] = raw.map((item, i) => {
     const label = bulk ? `value[${i}]` : undefined;
@@ -163,7 +179,11 @@ export async function assign(ctx: Ctx): Promise<ApiResponse> {
       if (seen.has(id)) throw new ApiError('Conflict', `assignments[${i}]: the id '${id}' appears twice.`);
       seen.add(id);
     }
-    return { ...(id !== undefined ? { id } : {}), type: type.name, values: createValues(ctx, type, values, `assignments[${i}]`) };
+    return {
+      ...(id !== undefined ? { id } : {}),
+      type: type.name,
+      values: createValues(ctx, type, values, `assignments[${i}]`),
+    };
   });
   await ctx.store.replaceAssignments(ctx.scope, items);
   return noContent();
