@@ -138,7 +138,7 @@ export async function startServer(
       await Promise.all(shells.map((s) => s.close()));
       await throttle.close();
       await store.close();
-      log.flush();
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
     },
   };
 }
