@@ -1,72 +1,126 @@
 /**
- * System query options of a GET → the semantic `ListQuery` plus what the writer needs ($select, nextLink).
+ * System query options of a GET → the semantic `ListQuery` plus what the writer needs ($select, $expand,
+ * `@odata.nextLink`). Parsing and binding are `odata/options.ts`; this adds what needs the request: the page
+ * size setting, and `$skiptoken` sealing, which needs the server secret and the caller's tenant.
  */
+import { randomBytes } from 'node:crypto';
+import { keyLiteral } from '../format/context.js';
 import type { StructuredType } from '../model/model.js';
-import { ENTITY_SETS, type SetName } from '../model/resources.js';
-import { DEFAULT_PAGE_SIZE, type ListQuery } from '../odata/query.js';
-import { badRequest } from '../util/errors.js';
+import { ENTITY_SETS, ROOT_SINGLETON, type SetName } from '../model/resources.js';
+import { type ExpandItem, parseQueryOptions, type SelectResult, type TargetKind } from '../odata/options.js';
+import type { ListQuery } from '../odata/query.js';
+import { openSkiptoken, sealSkiptoken } from '../odata/skiptoken.js';
+import type { Store } from '../store/port.js';
 import type { Ctx } from './context.js';
 
 export interface ListOptions {
+  /** The semantic query, with the `$skiptoken` position opened and verified. */
   readonly query: ListQuery;
   readonly select: ReadonlySet<string> | undefined;
+  /** The projection for the context URL, `(a,b,nav(c))`, when `$select` is given. */
   readonly selectList: readonly string[] | undefined;
+  readonly expand: readonly ExpandItem[];
+  /** The absolute link to the page after `position` (API.md §8). */
   nextLink(position: string): string;
 }
 
-const MAX_TOP = DEFAULT_PAGE_SIZE;
+const keys = new WeakMap<Store, Promise<Buffer>>();
 
-export function parseListOptions(
+/** The paging-token key: one server secret in the store, shared by every instance on that store. */
+export function skiptokenKey(store: Store): Promise<Buffer> {
+  let k = keys.get(store);
+  if (!k) {
+    k = store
+      .secret('skiptoken-hmac', () => randomBytes(32).toString('base64url'))
+      .then((s) => Buffer.from(s, 'base64url'));
+    k.catch(() => keys.delete(store));
+    keys.set(store, k);
+  }
+  return k;
+}
+
+/** What a token is bound to: the tenant, the version, the collection and the query's row sequence. */
+export const tokenContext = (ctx: Ctx, set: SetName, configId: string | undefined, fingerprint: string): string =>
+  [ctx.principal.tenant, ctx.version, set, configId ?? '', fingerprint].join('\n');
+
+const isSkiptokenParam = (ctx: Ctx, name: string): boolean => {
+  const lower = name.toLowerCase();
+  return lower === '$skiptoken' || (ctx.version === 'beta' && lower === 'skiptoken');
+};
+
+/** `query` with its `$skiptoken` replaced by `token`, every other parameter kept as it was written. */
+export function withSkiptoken(ctx: Ctx, query: string, token: string): string {
+  const kept = query.split('&').filter((part) => {
+    if (part === '') return false;
+    const eq = part.indexOf('=');
+    const raw = eq < 0 ? part : part.slice(0, eq);
+    let name: string;
+    try {
+      name = decodeURIComponent(raw.replace(/\+/g, ' '));
+    } catch {
+      return true;
+    }
+    return !isSkiptokenParam(ctx, name);
+  });
+  kept.push(`$skiptoken=${encodeURIComponent(token)}`);
+  return kept.join('&');
+}
+
+export const projection = (
+  select: SelectResult | undefined,
+  expand: readonly ExpandItem[],
+): readonly string[] | undefined =>
+  select
+    ? [...select.projection, ...expand.map((e) => `${e.navigation}(${e.select?.projection.join(',') ?? ''})`)]
+    : undefined;
+
+export async function parseListOptions(
   ctx: Ctx,
   set: SetName,
-  opts: { entity?: boolean; cast?: StructuredType | undefined; count?: boolean },
-): ListOptions {
-  const params = new URLSearchParams(ctx.query);
+  opts: { kind: TargetKind; cast?: StructuredType | undefined },
+): Promise<ListOptions> {
   const type = opts.cast ?? ctx.model.entityTypes.get(ENTITY_SETS[set].entityType)!;
-  let top = ctx.settings.pageSize;
-  let after: string | undefined;
-  let count = false;
-  let selectList: string[] | undefined;
-  for (const [rawName, value] of params) {
-    const name = rawName.startsWith('$') ? rawName : ctx.version === 'beta' ? `$${rawName}` : rawName;
-    switch (name) {
-      case '$top': {
-        const n = Number(value);
-        if (!/^\d+$/.test(value) || n < 1 || n > MAX_TOP)
-          throw badRequest(`$top must be an integer from 1 to ${MAX_TOP}; got '${value}'.`, '$top');
-        top = n;
-        break;
-      }
-      case '$skiptoken':
-        after = value;
-        break;
-      case '$count':
-        if (value !== 'true' && value !== 'false')
-          throw badRequest(`$count must be true or false; got '${value}'.`, '$count');
-        count = value === 'true';
-        break;
-      case '$select':
-        selectList = value.split(',').map((s) => s.trim());
-        for (const p of selectList) {
-          if (!type.propertyMap.has(p))
-            throw badRequest(`Could not find a property named '${p}' on type '${type.qualifiedName}'.`, '$select');
-        }
-        break;
-      default:
-        if (rawName.startsWith('$')) throw badRequest(`The query option '${rawName}' is not supported here.`, rawName);
-    }
+  const parsed = parseQueryOptions(ctx.query, {
+    model: ctx.model,
+    version: ctx.version,
+    set,
+    type,
+    kind: opts.kind,
+    limits: { defaultPageSize: ctx.settings.pageSize },
+  });
+  const context = tokenContext(ctx, set, ctx.scope.configId, parsed.fingerprint);
+  let query = parsed.list;
+  if (parsed.skiptoken !== undefined) {
+    const after = openSkiptoken(await skiptokenKey(ctx.store), context, parsed.skiptoken);
+    query = { ...query, after };
   }
-  const query: ListQuery = { orderBy: [], top, skip: 0, count, ...(after !== undefined ? { after } : {}) };
+  const key = opts.kind === 'collection' ? await skiptokenKey(ctx.store) : undefined;
   return {
     query,
-    select: selectList ? new Set(selectList) : undefined,
-    selectList,
+    select: parsed.select?.properties,
+    selectList: projection(parsed.select, parsed.expand),
+    expand: parsed.expand,
     nextLink(position) {
-      const next = new URLSearchParams(ctx.query);
-      next.delete('$skiptoken');
-      next.set('$skiptoken', position);
+      if (!key) throw new Error('nextLink on a request that does not page');
+      const token = sealSkiptoken(key, context, position);
       const path = ctx.req.url.split('?', 1)[0];
-      return `${ctx.settings.publicUrl ?? ctx.req.baseUrl}${path}?${next.toString()}`;
+      return `${ctx.settings.publicUrl ?? ctx.req.baseUrl}${path}?${withSkiptoken(ctx, ctx.query, token)}`;
     },
   };
+}
+
+/** The link that continues an expanded collection under `configId` after `position`. */
+export async function expandedNextLink(
+  ctx: Ctx,
+  item: ExpandItem,
+  configId: string,
+  position: string,
+): Promise<string | undefined> {
+  if (item.target.kind !== 'set') return undefined;
+  const secret = await skiptokenKey(ctx.store);
+  const token = sealSkiptoken(secret, tokenContext(ctx, item.target.set, configId, item.fingerprint), position);
+  const query = [item.continuation, `$skiptoken=${encodeURIComponent(token)}`].filter((s) => s !== '').join('&');
+  const key = encodeURIComponent(keyLiteral(configId)).replace(/%27/g, "'");
+  const path = `${ROOT_SINGLETON}/${ENTITY_SETS.configurations.segment}(${key})/${ENTITY_SETS[item.target.set].segment}`;
+  return `${ctx.serviceRoot}/${path}?${query}`;
 }

@@ -4,14 +4,27 @@
  * An unknown segment is a 400 "Resource not found for the segment 'x'." (graph-reference.md §5 item 7).
  */
 import type { EdmModel, StructuredType } from '../model/model.js';
-import { CONTAINED_SETS, ENTITY_SETS, ROOT_SINGLETON, type SetName, SUMMARIES, type SummaryName } from '../model/resources.js';
+import {
+  CONTAINED_SETS,
+  ENTITY_SETS,
+  ROOT_SINGLETON,
+  type SetName,
+  SUMMARIES,
+  type SummaryName,
+} from '../model/resources.js';
 import { badRequest } from '../util/errors.js';
 
 export type PathTarget =
   | { readonly kind: 'metadata' }
   | { readonly kind: 'batch' }
   | { readonly kind: 'collection'; readonly set: SetName; readonly configId?: string; readonly cast?: StructuredType }
-  | { readonly kind: 'entity'; readonly set: SetName; readonly configId?: string; readonly id: string; readonly cast?: StructuredType }
+  | {
+      readonly kind: 'entity';
+      readonly set: SetName;
+      readonly configId?: string;
+      readonly id: string;
+      readonly cast?: StructuredType;
+    }
   | { readonly kind: 'count'; readonly set: SetName; readonly configId?: string; readonly cast?: StructuredType }
   | { readonly kind: 'summary'; readonly summary: SummaryName; readonly configId: string }
   | { readonly kind: 'action'; readonly action: 'assign'; readonly configId: string };
@@ -40,9 +53,11 @@ function splitSegment(raw: string): Segment {
   if (eq) inner = inner.slice(eq[0].length);
   let key: string;
   if (inner.startsWith("'")) {
-    if (inner.length < 2 || !inner.endsWith("'")) throw badRequest(`The key in segment '${text}' has an unterminated string literal.`, text);
+    if (inner.length < 2 || !inner.endsWith("'"))
+      throw badRequest(`The key in segment '${text}' has an unterminated string literal.`, text);
     const body = inner.slice(1, -1);
-    if (/'(?!')/.test(body.replace(/''/g, ''))) throw badRequest(`The key in segment '${text}' is not a valid string literal.`, text);
+    if (/'(?!')/.test(body.replace(/''/g, '')))
+      throw badRequest(`The key in segment '${text}' is not a valid string literal.`, text);
     key = body.replace(/''/g, "'");
   } else {
     key = inner;

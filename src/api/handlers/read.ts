@@ -4,10 +4,11 @@ import { entityObject, typeOf } from '../../format/entity.js';
 import { TEXT_CONTENT_TYPE } from '../../format/media.js';
 import type { StructuredType } from '../../model/model.js';
 import { ENTITY_SETS, type SetName, SUMMARIES, type SummaryName } from '../../model/resources.js';
+import type { ExpandItem } from '../../odata/options.js';
 import type { StoredEntity } from '../../store/port.js';
 import { notFound } from '../../util/errors.js';
 import type { Ctx } from '../context.js';
-import { parseListOptions } from '../list-options.js';
+import { expandedNextLink, parseListOptions } from '../list-options.js';
 import { etagHeader, noneMatch } from '../request.js';
 import { json } from '../respond.js';
 import type { ApiResponse } from '../types.js';
@@ -34,19 +35,20 @@ export async function getEntity(ctx: Ctx, set: SetName, id: string, cast?: Struc
   const type = visibleType(ctx, set, e, cast);
   const headers = { ETag: etagHeader(e.etag) };
   if (noneMatch(ctx.req, e.etag)) return { status: 304, headers };
-  const { select, selectList } = parseListOptions(ctx, set, { entity: true });
+  const { select, selectList, expand } = await parseListOptions(ctx, set, { kind: 'entity', cast });
   return json(
     200,
     {
       '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId, selectList),
       ...entityObject(ctx.model, type, e, select),
+      ...(await expanded(ctx, e, expand)),
     },
     headers,
   );
 }
 
 export async function listEntities(ctx: Ctx, set: SetName, cast?: StructuredType): Promise<ApiResponse> {
-  const opts = parseListOptions(ctx, set, { cast });
+  const opts = await parseListOptions(ctx, set, { kind: 'collection', cast });
   const page = await ctx.store.list(set, ctx.scope, opts.query);
   const body: Record<string, unknown> = {
     '@odata.context': collectionContext(ctx.serviceRoot, set, ctx.scope.configId, opts.selectList),
@@ -55,7 +57,8 @@ export async function listEntities(ctx: Ctx, set: SetName, cast?: StructuredType
   const value: unknown[] = [];
   for (const e of page.items) {
     const type = typeOf(ctx.model, e);
-    if (type) value.push(entityObject(ctx.model, type, e, opts.select));
+    if (type)
+      value.push({ ...entityObject(ctx.model, type, e, opts.select), ...(await expanded(ctx, e, opts.expand)) });
   }
   body.value = value;
   if (page.next !== undefined) body['@odata.nextLink'] = opts.nextLink(page.next);
@@ -63,7 +66,7 @@ export async function listEntities(ctx: Ctx, set: SetName, cast?: StructuredType
 }
 
 export async function countEntities(ctx: Ctx, set: SetName, cast?: StructuredType): Promise<ApiResponse> {
-  const opts = parseListOptions(ctx, set, { cast, count: true });
+  const opts = await parseListOptions(ctx, set, { kind: 'count', cast });
   const n = await ctx.store.count(set, ctx.scope, opts.query);
   return { status: 200, headers: { 'Content-Type': TEXT_CONTENT_TYPE }, body: String(n) };
 }
@@ -72,10 +75,23 @@ const NO_REPORT = '0001-01-01T00:00:00.0000000Z';
 
 /** Summaries are computed from the statuses at read time, never stored (API.md §6). */
 export async function getSummary(ctx: Ctx, which: SummaryName): Promise<ApiResponse> {
-  const def = SUMMARIES[which];
   const config = await ctx.store.get('configurations', { tenant: ctx.scope.tenant }, ctx.scope.configId ?? '');
   if (!config || !typeOf(ctx.model, config)) throw missing(ctx, 'configurations', ctx.scope.configId ?? '');
-  const counts = await ctx.store.statusCounts(def.source, ctx.scope);
+  return json(200, {
+    '@odata.context': summaryContext(ctx.serviceRoot, config.id, which),
+    ...(await summaryObject(ctx, which, config)),
+  });
+}
+
+/** A configuration's computed summary as a JSON object. */
+async function summaryObject(
+  ctx: Ctx,
+  which: SummaryName,
+  config: StoredEntity,
+  select?: ReadonlySet<string>,
+): Promise<Record<string, unknown>> {
+  const def = SUMMARIES[which];
+  const counts = await ctx.store.statusCounts(def.source, { tenant: ctx.scope.tenant, configId: config.id });
   const n = (...members: number[]): number => members.reduce((s, m) => s + (counts.byStatus.get(m) ?? 0), 0);
   // complianceStatus: unknown 0, notApplicable 1, compliant 2, remediated 3, nonCompliant 4, error 5, conflict 6.
   const values: Record<string, unknown> = {
@@ -91,8 +107,32 @@ export async function getSummary(ctx: Ctx, which: SummaryName): Promise<ApiRespo
   };
   const type = ctx.model.entityTypes.get(def.entityType)!;
   const id = `${config.id}_${which}`;
-  return json(200, {
-    '@odata.context': summaryContext(ctx.serviceRoot, config.id, which),
-    ...entityObject(ctx.model, type, { id, type: def.entityType, values }),
-  });
+  return entityObject(ctx.model, type, { id, type: def.entityType, values }, select);
+}
+
+/**
+ * `$expand` on a configuration: each navigation's rows (with its nested options), count and continuation link,
+ * or the computed summary (API.md §8).
+ */
+async function expanded(
+  ctx: Ctx,
+  parent: StoredEntity,
+  items: readonly ExpandItem[],
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    if (item.target.kind === 'summary') {
+      out[item.navigation] = await summaryObject(ctx, item.target.summary, parent, item.select?.properties);
+      continue;
+    }
+    const page = await ctx.store.list(item.target.set, { tenant: ctx.scope.tenant, configId: parent.id }, item.query);
+    if (page.count !== undefined) out[`${item.navigation}@odata.count`] = page.count;
+    out[item.navigation] = page.items.flatMap((e) => {
+      const type = typeOf(ctx.model, e);
+      return type ? [entityObject(ctx.model, type, e, item.select?.properties)] : [];
+    });
+    if (page.next !== undefined)
+      out[`${item.navigation}@odata.nextLink`] = await expandedNextLink(ctx, item, parent.id, page.next);
+  }
+  return out;
 }

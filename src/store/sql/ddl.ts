@@ -7,6 +7,11 @@ export interface DdlDialect {
   readonly json: string;
   /** Clause appended to CREATE TABLE (e.g. SQLite's WITHOUT ROWID). */
   readonly tableSuffix: string;
+  /**
+   * How an index column is declared so nulls come first ascending, as `$orderby` sorts them (src/store/sql/
+   * paging.ts). PostgreSQL: ' NULLS FIRST' (its default is last); SQLite sorts nulls first already: absent.
+   */
+  readonly indexNullsFirst?: string;
 }
 
 function columnType(d: DdlDialect, t: TableDef, name: string): string {
@@ -50,9 +55,36 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
   return out;
 }
 
+// ---- Query indexes (docs/queries.md) ----
+
+/**
+ * Secondary indexes for collection queries: each makes a filtered, ordered page a bounded index range (keyset
+ * paging, src/store/sql/paging.ts) instead of a scan of the configuration's rows. Every index starts with the
+ * scope (tenant, configuration) and ends with `id`, the tie-breaker of every order, so `$filter=status eq 'error'`
+ * with the default order, `$orderby=status` and `$orderby=lastReportedDateTime` read exactly one range.
+ */
+export function queryIndexSql(d: DdlDialect): string[] {
+  const out: string[] = [];
+  for (const t of Object.values(TABLES)) {
+    if (!t.set.contained) continue;
+    const scope = 'tenant_id, configuration_id';
+    for (const property of ['status', 'lastReportedDateTime']) {
+      const c = t.byProperty.get(property);
+      if (c) out.push(`CREATE INDEX IF NOT EXISTS ${t.table}_by_${c.name} ON ${t.table} (${scope}, ${c.name}, id)`);
+    }
+    // The folded principal name: `$orderby=userPrincipalName` and `userPrincipalName eq '…'` / `in (…)`.
+    if (t.principalKeyColumn) {
+      const key = `${t.principalKeyColumn}${d.indexNullsFirst ?? ''}`;
+      out.push(`CREATE INDEX IF NOT EXISTS ${t.table}_by_${t.principalKeyColumn} ON ${t.table} (${scope}, ${key}, id)`);
+    }
+  }
+  return out;
+}
+
 export function schemaSql(d: DdlDialect): string[] {
   return [
     ...Object.values(TABLES).flatMap((t) => createTableSql(d, t)),
+    ...queryIndexSql(d),
     `CREATE TABLE IF NOT EXISTS signing_keys (kid ${d.text} PRIMARY KEY, alg ${d.text} NOT NULL, private_jwk ${d.text} NOT NULL, public_jwk ${d.text} NOT NULL, created_at ${d.int} NOT NULL, retired_at ${d.int})`,
     `CREATE TABLE IF NOT EXISTS secrets (name ${d.text} PRIMARY KEY, value ${d.text} NOT NULL)`,
   ];

@@ -11,7 +11,7 @@ import type { SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
 import { nowDateTimeOffset } from '../../util/datetime.js';
-import { ApiError } from '../../util/errors.js';
+import type { ApiError } from '../../util/errors.js';
 import { newEtag, newId } from '../../util/ids.js';
 import type {
   IfMatch,
@@ -28,12 +28,12 @@ import type {
 import { decodeRow, encode, principalKeyOf, type Row, storageDefault } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
 import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
+import { SQLITE_QUERY } from '../sql/filter-dialect.js';
 import { TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList, positionAfter } from '../sql/select.js';
 import {
   configurationExists,
   deleteSql,
-  insertColumns,
   insertSql,
   scopeParams,
   selectById,
@@ -50,10 +50,12 @@ export interface SqliteOptions {
 }
 
 const SCHEMA_VERSION = 1;
+const STATEMENT_CACHE_SIZE = 500;
 
-const isUniqueViolation = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && 'code' in e && (e as { code: string }).code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') ||
-  (typeof e === 'object' && e !== null && 'code' in e && (e as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE');
+const isUniqueViolation = (e: unknown): boolean => {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+};
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -70,10 +72,18 @@ export class SqliteStore implements Store {
     for (const [name, fn] of Object.entries(SQLITE_FUNCTIONS)) this.db.function(name, { deterministic: true }, fn);
   }
 
+  /**
+   * Prepared statements by SQL text. Query shapes vary with the client's `$filter`, so the cache is bounded:
+   * past the limit the oldest entry goes (the fixed write statements are re-prepared at once if evicted).
+   */
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = this.statements.keys().next().value;
+        if (oldest !== undefined) this.statements.delete(oldest);
+      }
       this.statements.set(sql, s);
     }
     return s;
@@ -104,7 +114,8 @@ export class SqliteStore implements Store {
 
   private requireConfiguration(t: TableDef, scope: Scope): void {
     if (!t.set.contained) return;
-    if (!this.stmt(configurationExists()).get(scope.tenant, scope.configId)) throw missingConfiguration(scope.configId ?? '');
+    if (!this.stmt(configurationExists()).get(scope.tenant, scope.configId))
+      throw missingConfiguration(scope.configId ?? '');
   }
 
   private getRow(t: TableDef, scope: Scope, id: string): Row | undefined {
@@ -125,7 +136,7 @@ export class SqliteStore implements Store {
     const t = TABLES[set];
     return this.db.transaction((): Page => {
       this.requireConfiguration(t, scope);
-      const { sql, params } = compileList(t, scope, query);
+      const { sql, params } = compileList(t, scope, query, SQLITE_QUERY);
       const rows = this.stmt(sql).all(...params) as Row[];
       const more = rows.length > query.top;
       if (more) rows.length = query.top;
@@ -141,7 +152,7 @@ export class SqliteStore implements Store {
   }
 
   private countRows(t: TableDef, scope: Scope, query: ListQuery): number {
-    const { sql, params } = compileCount(t, scope, query);
+    const { sql, params } = compileCount(t, scope, query, SQLITE_QUERY);
     return Number((this.stmt(sql).get(...params) as { n: number }).n);
   }
 
@@ -188,7 +199,14 @@ export class SqliteStore implements Store {
     })();
   }
 
-  private updateRow(t: TableDef, scope: Scope, row: Row, changes: EntityValues, ifMatch?: IfMatch, label?: string): StoredEntity {
+  private updateRow(
+    t: TableDef,
+    scope: Scope,
+    row: Row,
+    changes: EntityValues,
+    ifMatch?: IfMatch,
+    label?: string,
+  ): StoredEntity {
     const id = row.id as string;
     if (ifMatch && ifMatch !== '*' && !ifMatch.includes(row.etag as string)) throw etagMismatch(t, id);
     const cols: string[] = [];
@@ -213,7 +231,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  async update(set: SetName, scope: Scope, id: string, changes: EntityValues, ifMatch?: IfMatch): Promise<StoredEntity> {
+  async update(
+    set: SetName,
+    scope: Scope,
+    id: string,
+    changes: EntityValues,
+    ifMatch?: IfMatch,
+  ): Promise<StoredEntity> {
     const t = TABLES[set];
     return this.db.transaction(() => {
       const row = this.getRow(t, scope, id);
@@ -253,9 +277,10 @@ export class SqliteStore implements Store {
             throw missingEntity(t, item.id, scope, item.label);
           }
         } else {
-          row = this.stmt(selectByPrincipal(t)).get(...scopeParams(t, scope), principalKeyOf(t, { [t.set.principalKey!]: item.principal })) as
-            | Row
-            | undefined;
+          row = this.stmt(selectByPrincipal(t)).get(
+            ...scopeParams(t, scope),
+            principalKeyOf(t, { [t.set.principalKey!]: item.principal }),
+          ) as Row | undefined;
           if (!row) {
             if (ifMatch) throw etagMismatch(t, String(item.principal));
             return { entity: this.insertRow(t, scope, { type: t.set.entityType, values: item.create }), created: true };
@@ -269,7 +294,11 @@ export class SqliteStore implements Store {
   async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
     const t = TABLES[set];
     this.requireConfiguration(t, scope);
-    const rows = this.stmt(statusCountsSql(t)).all(...scopeParams(t, scope)) as { status: number; n: number; last: string | null }[];
+    const rows = this.stmt(statusCountsSql(t)).all(...scopeParams(t, scope)) as {
+      status: number;
+      n: number;
+      last: string | null;
+    }[];
     const byStatus = new Map<number, number>();
     let lastReported: string | undefined;
     for (const r of rows) {
@@ -283,7 +312,10 @@ export class SqliteStore implements Store {
     const t = TABLES.assignments;
     this.db.transaction(() => {
       this.requireConfiguration(t, scope);
-      this.stmt(`DELETE FROM ${t.table} WHERE tenant_id = ? AND configuration_id = ?`).run(scope.tenant, scope.configId);
+      this.stmt(`DELETE FROM ${t.table} WHERE tenant_id = ? AND configuration_id = ?`).run(
+        scope.tenant,
+        scope.configId,
+      );
       for (const e of items) this.insertRow(t, scope, e);
     })();
   }
