@@ -18,6 +18,17 @@ for (const o of SERVE_OPTIONS) {
     new Option(`--${o.flag} <value>`, `${o.help} [env ${o.env}${o.def !== undefined ? `, default ${o.def}` : ''}]`),
   );
 }
+/** A database URL fit to print: the password (if any) replaced, so banners and logs never carry it. */
+function redact(db: string): string {
+  try {
+    const u = new URL(db);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return db;
+  }
+}
+
 serve.action(async (flags: Record<string, string | undefined>) => {
   const config = resolveServeConfig(flags);
   const server = await startServer(config);
@@ -25,7 +36,7 @@ serve.action(async (flags: Record<string, string | undefined>) => {
     'appconfig-graph is serving Microsoft Graph (mobileAppConfigurations) on',
     ...(server.httpUrl ? [`  ${server.httpUrl}/v1.0   ${server.httpUrl}/beta`] : []),
     ...(server.httpsUrl ? [`  ${server.httpsUrl}/v1.0   ${server.httpsUrl}/beta`] : []),
-    `store: ${config.db && /^postgres/i.test(config.db) ? 'PostgreSQL' : `SQLite ${config.db ?? `${config.dataDir}/appconfig-graph.db`}`}`,
+    `store: ${config.db && /^postgres/i.test(config.db) ? `PostgreSQL ${redact(config.db)}` : `SQLite ${config.db ?? `${config.dataDir}/appconfig-graph.db`}`}`,
     ...(server.caPath
       ? [
           `HTTPS uses a local CA: ${server.caPath}`,
@@ -35,7 +46,7 @@ serve.action(async (flags: Record<string, string | undefined>) => {
     ...(config.auth === 'local'
       ? [
           'get a token with:',
-          `  npx appconfig-graph token${config.db ? ` --db ${config.db}` : config.dataDir !== './data' ? ` --db ${config.dataDir}/appconfig-graph.db` : ''}`,
+          `  npx appconfig-graph token${config.db ? ` --db ${redact(config.db)}` : config.dataDir !== './data' ? ` --db ${config.dataDir}/appconfig-graph.db` : ''}`,
           `  or POST ${server.httpsUrl ?? server.httpUrl}/<tenant>/oauth2/v2.0/token (client credentials)`,
         ]
       : []),

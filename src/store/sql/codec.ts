@@ -1,6 +1,7 @@
 /** Values ↔ columns, the same for every dialect. */
-import type { EntityValues } from '../../model/validate.js';
+
 import { ENUMS } from '../../model/graph.js';
+import type { EntityValues } from '../../model/validate.js';
 import type { StoredEntity } from '../port.js';
 import { type Column, fold, type TableDef } from './schema.js';
 

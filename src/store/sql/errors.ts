@@ -5,10 +5,7 @@ import type { Scope } from '../port.js';
 import type { TableDef } from './schema.js';
 
 export const missingConfiguration = (id: string): ApiError =>
-  new ApiError(
-    'ResourceNotFound',
-    `No managedDeviceMobileAppConfiguration with id '${id}' exists in this tenant.`,
-  );
+  new ApiError('ResourceNotFound', `No managedDeviceMobileAppConfiguration with id '${id}' exists in this tenant.`);
 
 export const missingEntity = (t: TableDef, id: string, scope: Scope, label?: string): ApiError =>
   new ApiError(

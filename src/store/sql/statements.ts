@@ -42,10 +42,29 @@ export function insertSql(t: TableDef): string {
  * `last_modified_date_time`. `ifMatch` adds an `etag IN (...)` guard so a race has one winner.
  */
 export function updateSql(t: TableDef, columns: readonly string[], etagGuard: number): string {
-  const sets = ['etag = ?', ...columns.map((c) => `${c} = ?`)];
-  if (t.set.name === 'configurations') sets.push('version = version + 1', 'last_modified_date_time = ?');
+  const sets = updateSets(t, columns);
   const guard = etagGuard > 0 ? ` AND etag IN (${Array.from({ length: etagGuard }, () => '?').join(', ')})` : '';
   return `UPDATE ${t.table} SET ${sets.join(', ')} WHERE ${scopeWhere(t)} AND id = ?${guard} RETURNING *`;
+}
+
+/** The SET list of `updateSql`: parameters are the new etag, the columns' values, then (versioned sets) now. */
+function updateSets(t: TableDef, columns: readonly string[]): string[] {
+  const sets = ['etag = ?', ...columns.map((c) => `${c} = ?`)];
+  if (t.set.name === 'configurations') sets.push('version = version + 1', 'last_modified_date_time = ?');
+  return sets;
+}
+
+/**
+ * The key-less upsert of a principal-keyed set as one statement: `insertSql`'s row, or, when the folded
+ * principal name is taken, `updateSql`'s changes to that row. Parameters: the insert's, then the update's SET
+ * parameters. Of concurrent writers of one new name exactly one inserts; the others update its row.
+ */
+export function upsertByPrincipalSql(t: TableDef, columns: readonly string[]): string {
+  const cols = insertColumns(t);
+  return (
+    `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ` +
+    `ON CONFLICT (tenant_id, configuration_id, ${t.principalKeyColumn}) DO UPDATE SET ${updateSets(t, columns).join(', ')} RETURNING *`
+  );
 }
 
 export function deleteSql(t: TableDef, etagGuard: number): string {

@@ -10,9 +10,8 @@ import Database from 'better-sqlite3';
 import type { SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
-import { nowDateTimeOffset } from '../../util/datetime.js';
 import type { ApiError } from '../../util/errors.js';
-import { newEtag, newId } from '../../util/ids.js';
+import { newId } from '../../util/ids.js';
 import type {
   IfMatch,
   NewEntity,
@@ -25,10 +24,11 @@ import type {
   UpsertItem,
   UpsertResult,
 } from '../port.js';
-import { decodeRow, encode, principalKeyOf, type Row, storageDefault } from '../sql/codec.js';
+import { decodeRow, principalKeyOf, type Row, } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
 import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
 import { SQLITE_QUERY } from '../sql/filter-dialect.js';
+import { insertParams, updateParts } from '../sql/params.js';
 import { TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList, positionAfter } from '../sql/select.js';
 import {
@@ -164,20 +164,7 @@ export class SqliteStore implements Store {
 
   private insertRow(t: TableDef, scope: Scope, e: NewEntity): StoredEntity {
     const id = e.id ?? newId();
-    const params: unknown[] = [scope.tenant];
-    if (t.set.contained) params.push(scope.configId);
-    params.push(id, newEtag());
-    if (t.hasTypeColumn) params.push(e.type);
-    if (t.principalKeyColumn) params.push(principalKeyOf(t, e.values));
-    const now = nowDateTimeOffset();
-    for (const c of t.columns) {
-      let v = e.values[c.property.name];
-      if (t.set.name === 'configurations' && !(e.keepServerValues && v !== undefined)) {
-        if (c.property.name === 'createdDateTime' || c.property.name === 'lastModifiedDateTime') v = now;
-        else if (c.property.name === 'version') v = 1;
-      }
-      params.push(encode(c, v === undefined ? storageDefault(c) : v));
-    }
+    const params = insertParams(t, scope, id, e);
     try {
       return decodeRow(t, this.stmt(insertSql(t)).get(...params) as Row);
     } catch (err) {
@@ -209,19 +196,7 @@ export class SqliteStore implements Store {
   ): StoredEntity {
     const id = row.id as string;
     if (ifMatch && ifMatch !== '*' && !ifMatch.includes(row.etag as string)) throw etagMismatch(t, id);
-    const cols: string[] = [];
-    const params: unknown[] = [newEtag()];
-    for (const [name, v] of Object.entries(changes)) {
-      const c = t.byProperty.get(name);
-      if (!c || c.property.serverManaged) continue;
-      cols.push(c.name);
-      params.push(encode(c, v));
-    }
-    if (t.principalKeyColumn && t.set.principalKey && t.set.principalKey in changes) {
-      cols.push(t.principalKeyColumn);
-      params.push(principalKeyOf(t, changes));
-    }
-    if (t.set.name === 'configurations') params.push(nowDateTimeOffset());
+    const { cols, params } = updateParts(t, changes);
     params.push(...scopeParams(t, scope), id);
     try {
       return decodeRow(t, this.stmt(updateSql(t, cols, 0)).get(...params) as Row);

@@ -1,0 +1,629 @@
+/**
+ * The PostgreSQL store: the same port, the same SQL (`src/store/sql/`) and the same answers as SQLite, for
+ * several stateless instances on one database (API.md §10, docs/scaling.md).
+ *
+ * SQLite serialises every writer; here concurrent writers are made safe by the database itself, never by a
+ * lock in the application:
+ * - `If-Match` is a compare-and-set in the UPDATE/DELETE (`etag IN (...)`), not a read followed by a write;
+ * - the seed upsert by principal name is one `INSERT ... ON CONFLICT (tenant, configuration, principal) DO
+ *   UPDATE`, so concurrent creators of one new name make one row and the others update it;
+ * - `version = version + 1` happens under the row lock of the UPDATE;
+ * - a contained row cannot outlive its configuration (foreign key, ON DELETE CASCADE), which also answers
+ *   "does the configuration exist?" for inserts without a separate read.
+ * Reads and writes that find nothing ask why afterwards (404 configuration / 412 / 404 entity, in SQLite's
+ * order), so the common path is one round trip.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { SetName } from '../../model/resources.js';
+import type { EntityValues } from '../../model/validate.js';
+import type { ListQuery } from '../../odata/query.js';
+import { ApiError, badRequest } from '../../util/errors.js';
+import { newId } from '../../util/ids.js';
+import type {
+  IfMatch,
+  NewEntity,
+  Page,
+  Scope,
+  SigningKeyRecord,
+  StatusCounts,
+  Store,
+  StoredEntity,
+  UpsertItem,
+  UpsertResult,
+} from '../port.js';
+import { decodeRow, encode, principalKeyOf, type Row, } from '../sql/codec.js';
+import { schemaSql } from '../sql/ddl.js';
+import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
+import { POSTGRES_QUERY } from '../sql/filter-dialect.js';
+import { insertParams, updateParts } from '../sql/params.js';
+import { TABLES, type TableDef } from '../sql/schema.js';
+import { compileCount, compileList, positionAfter } from '../sql/select.js';
+import {
+  configurationExists,
+  deleteSql,
+  insertSql,
+  scopeParams,
+  selectById,
+  statusCountsSql,
+  updateSql,
+  upsertByPrincipalSql,
+} from '../sql/statements.js';
+import {
+  brokePrincipalIndex,
+  bulkUpsertByPrincipalSql,
+  FOLD_COLLATION_SQL,
+  foldFunctionSql,
+  isForeignKeyViolation,
+  isRetryable,
+  isUnavailable,
+  isUniqueViolation,
+  isUnstorableText,
+  PG_DDL,
+  toPositional,
+  typeParser,
+} from './dialect.js';
+
+export interface PostgresOptions {
+  /** `postgres://user@host:port/db?...`; libpq's `options=-c search_path=...` is honoured. */
+  readonly url: string;
+  /** Connections in the pool (default `DATABASE_POOL_SIZE` or 10). */
+  readonly poolSize?: number;
+  /** Schema for every table (search_path); created by `migrate()` when missing. */
+  readonly schema?: string;
+  /** How long to wait for a connection before answering 503 (default 5 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+/** Ordered schema versions; a running database is brought up to the last one by `migrate()`. */
+interface Migration {
+  readonly version: number;
+  statements(env: { readonly foldCollation: string | undefined }): string[];
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, statements: ({ foldCollation }) => [foldFunctionSql(foldCollation), ...schemaSql(PG_DDL)] },
+];
+
+/**
+ * A transaction that lost a deadlock (two bulk upserts creating the same new names in opposite orders) is run
+ * again, after a random pause that lets the winner commit first, this many times in all.
+ */
+const ATTEMPTS = 5;
+
+type Db = pg.Pool | pg.PoolClient;
+
+/** Bulk seed items that change the same columns: one set-wise statement. */
+interface BulkGroup {
+  readonly updated: string[];
+  readonly rows: { readonly index: number; readonly id: string; readonly key: string; readonly values: unknown[] }[];
+}
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Fixed statements become named prepared statements: parsed and planned once per connection. */
+const prepared = new Map<string, { name: string; text: string }>();
+function named(sql: string, values: unknown[]): pg.QueryConfig {
+  let p = prepared.get(sql);
+  if (!p) {
+    const text = toPositional(sql);
+    p = { name: `ag_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text };
+    prepared.set(sql, p);
+  }
+  return { name: p.name, text: p.text, values };
+}
+
+const unnamed = (sql: string, values: unknown[]): pg.QueryConfig => ({ text: toPositional(sql), values });
+
+/** The text of every named statement prepared so far in this process (for the tenant-scoping check in tests). */
+export const preparedStatements = (): string[] => [...prepared.values()].map((p) => p.text);
+
+const guardOf = (ifMatch: IfMatch | undefined): readonly string[] => (ifMatch && ifMatch !== '*' ? ifMatch : []);
+
+/** A contained row and whether its configuration exists, in one round trip (no row at all: no configuration). */
+const locateSql = (t: TableDef, column: string): string =>
+  `SELECT s.* FROM ${TABLES.configurations.table} c LEFT JOIN ${t.table} s ` +
+  `ON s.tenant_id = c.tenant_id AND s.configuration_id = c.id AND s.${column} = ? WHERE c.tenant_id = ? AND c.id = ?`;
+
+/** Locks the configuration row so two `assign` actions on it run one after the other. */
+const lockConfiguration = (): string =>
+  `SELECT 1 AS found FROM ${TABLES.configurations.table} WHERE tenant_id = ? AND id = ? FOR NO KEY UPDATE`;
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly schema: string | undefined;
+
+  constructor(opts: PostgresOptions) {
+    if (opts.schema !== undefined && !IDENT.test(opts.schema))
+      throw new Error(`not a plain schema name: ${opts.schema}`);
+    this.schema = opts.schema;
+    const size = opts.poolSize ?? (Number(process.env.DATABASE_POOL_SIZE) || 10);
+    this.pool = new pg.Pool({
+      connectionString: opts.url,
+      max: size,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'appconfig-graph',
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          typeParser(oid) ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    // A pooled connection that dies while idle is dropped by the pool; the next query gets a new one.
+    this.pool.on('error', () => {});
+  }
+
+  /** Runs raw SQL (tests, benchmarks); not used by the service. */
+  async query(sql: string, values: unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query(unnamed(sql, values))).rows as Row[];
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async rows(db: Db, sql: string, values: unknown[], prepare = true): Promise<Row[]> {
+    return (await db.query(prepare ? named(sql, values) : unnamed(sql, values))).rows as Row[];
+  }
+
+  /** Runs one operation, again when it lost a deadlock, and turns database failures into API answers. */
+  private async op<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (isRetryable(e) && attempt < ATTEMPTS) {
+          await sleep(Math.random() * 20 * 2 ** attempt);
+          continue;
+        }
+        throw translate(e);
+      }
+    }
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await c.query(begin);
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch((r: unknown) => {
+        broken = r instanceof Error ? r : new Error(String(r));
+      });
+      throw e;
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  private async configurationFound(db: Db, scope: Scope): Promise<boolean> {
+    return (await this.rows(db, configurationExists(), [scope.tenant, scope.configId ?? ''])).length > 0;
+  }
+
+  private async requireConfiguration(db: Db, t: TableDef, scope: Scope): Promise<void> {
+    if (t.set.contained && !(await this.configurationFound(db, scope)))
+      throw missingConfiguration(scope.configId ?? '');
+  }
+
+  /**
+   * Why a keyed UPDATE/DELETE touched nothing, in SQLite's order: the configuration is gone (404); `If-Match`
+   * was given (412: the tag differs or the entity is absent); the entity is absent (404).
+   */
+  private async explainMiss(
+    db: Db,
+    t: TableDef,
+    scope: Scope,
+    id: string,
+    ifMatch: IfMatch | undefined,
+    label?: string,
+  ): Promise<ApiError> {
+    if (t.set.contained && !(await this.configurationFound(db, scope)))
+      return missingConfiguration(scope.configId ?? '');
+    if (ifMatch) return etagMismatch(t, id);
+    return missingEntity(t, id, scope, label);
+  }
+
+  // ── lifecycle ───────────────────────────────────────────────────────────────────────────────────────────
+
+  async migrate(): Promise<void> {
+    await this.op(() =>
+      this.tx(async (c) => {
+        // Instances starting together take turns; DDL is transactional, so each sees the finished schema.
+        await c.query(
+          "SELECT pg_advisory_xact_lock(hashtext('appconfig-graph:migrate:' || coalesce($1, current_schema(), '')))",
+          [this.schema ?? null],
+        );
+        if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+        const { rows } = await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+        const current = rows[0]?.v ?? 0;
+        const pending = MIGRATIONS.filter((m) => m.version > current);
+        if (pending.length === 0) return;
+        const foldCollation = (await c.query<{ collname: string }>(FOLD_COLLATION_SQL)).rows[0]?.collname;
+        for (const m of pending) {
+          for (const sql of m.statements({ foldCollation })) await c.query(sql);
+          await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version]);
+        }
+      }),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.op(() => this.rows(this.pool, 'SELECT 1 AS ok', []));
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  // ── reads ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  async get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined> {
+    const t = TABLES[set];
+    return this.op(async () => {
+      if (!t.set.contained) {
+        const row = (await this.rows(this.pool, selectById(t), [...scopeParams(t, scope), id]))[0];
+        return row ? decodeRow(t, row) : undefined;
+      }
+      const found = await this.rows(this.pool, locateSql(t, 'id'), [id, ...scopeParams(t, scope)]);
+      const row = found[0];
+      if (!row) throw missingConfiguration(scope.configId ?? '');
+      return row.id === null ? undefined : decodeRow(t, row);
+    });
+  }
+
+  async list(set: SetName, scope: Scope, query: ListQuery): Promise<Page> {
+    const t = TABLES[set];
+    const run = async (db: Db): Promise<Page> => {
+      const { sql, params } = compileList(t, scope, query, POSTGRES_QUERY);
+      const rows = await this.rows(db, sql, params, false);
+      const count = query.count ? await this.countRows(db, t, scope, query) : undefined;
+      // Rows exist only under an existing configuration, so only an empty page needs to ask.
+      if (rows.length === 0) await this.requireConfiguration(db, t, scope);
+      const more = rows.length > query.top;
+      if (more) rows.length = query.top;
+      const last = rows[rows.length - 1];
+      return {
+        items: rows.map((r) => decodeRow(t, r)),
+        ...(more && last ? { next: positionAfter(t, query, last) } : {}),
+        ...(count !== undefined ? { count } : {}),
+      };
+    };
+    // With a count, the page and the count come from one snapshot, as SQLite's single transaction gives.
+    return this.op(() =>
+      query.count ? this.tx(run, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY') : run(this.pool),
+    );
+  }
+
+  private async countRows(db: Db, t: TableDef, scope: Scope, query: ListQuery): Promise<number> {
+    const { sql, params } = compileCount(t, scope, query, POSTGRES_QUERY);
+    return Number((await this.rows(db, sql, params, false))[0]?.n ?? 0);
+  }
+
+  async count(set: SetName, scope: Scope, query: ListQuery): Promise<number> {
+    const t = TABLES[set];
+    return this.op(async () => {
+      const n = await this.countRows(this.pool, t, scope, query);
+      if (n === 0) await this.requireConfiguration(this.pool, t, scope);
+      return n;
+    });
+  }
+
+  async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
+    const t = TABLES[set];
+    return this.op(async () => {
+      const rows = await this.rows(this.pool, statusCountsSql(t), scopeParams(t, scope));
+      if (rows.length === 0) await this.requireConfiguration(this.pool, t, scope);
+      const byStatus = new Map<number, number>();
+      let lastReported: string | undefined;
+      for (const r of rows) {
+        byStatus.set(Number(r.status), Number(r.n));
+        const last = r.last as string | null;
+        if (last && (!lastReported || last > lastReported)) lastReported = last;
+      }
+      return { byStatus, lastReported };
+    });
+  }
+
+  // ── writes ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** A 23505 (which constraint says what was taken) or 23503 (the configuration went away) as an API error. */
+  private writeConflict(
+    e: unknown,
+    t: TableDef,
+    scope: Scope,
+    id: string,
+    values: EntityValues,
+    label?: string,
+  ): unknown {
+    if (isUniqueViolation(e)) {
+      return brokePrincipalIndex(e, t.table)
+        ? conflict(t, `userPrincipalName '${String(values.userPrincipalName)}'`, label)
+        : conflict(t, `id '${id}'`, label);
+    }
+    if (isForeignKeyViolation(e)) return missingConfiguration(scope.configId ?? '');
+    return e;
+  }
+
+  private async insertRow(db: Db, t: TableDef, scope: Scope, e: NewEntity): Promise<StoredEntity> {
+    const id = e.id ?? newId();
+    try {
+      const row = (await this.rows(db, insertSql(t), insertParams(t, scope, id, e)))[0]!;
+      return decodeRow(t, row);
+    } catch (err) {
+      throw this.writeConflict(err, t, scope, id, e.values);
+    }
+  }
+
+  async create(set: SetName, scope: Scope, entity: NewEntity): Promise<StoredEntity> {
+    const t = TABLES[set];
+    // The foreign key answers for the configuration: no read first.
+    return this.op(() => this.insertRow(this.pool, t, scope, entity));
+  }
+
+  /** Compare-and-set update by id; undefined when nothing matched (absent, or the tag differs). */
+  private async updateById(
+    db: Db,
+    t: TableDef,
+    scope: Scope,
+    id: string,
+    changes: EntityValues,
+    ifMatch: IfMatch | undefined,
+    label?: string,
+  ): Promise<StoredEntity | undefined> {
+    const guard = guardOf(ifMatch);
+    const { cols, params } = updateParts(t, changes);
+    try {
+      const row = (
+        await this.rows(db, updateSql(t, cols, guard.length), [...params, ...scopeParams(t, scope), id, ...guard])
+      )[0];
+      return row ? decodeRow(t, row) : undefined;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`, label);
+      throw err;
+    }
+  }
+
+  async update(
+    set: SetName,
+    scope: Scope,
+    id: string,
+    changes: EntityValues,
+    ifMatch?: IfMatch,
+  ): Promise<StoredEntity> {
+    const t = TABLES[set];
+    return this.op(async () => {
+      const e = await this.updateById(this.pool, t, scope, id, changes, ifMatch);
+      if (e) return e;
+      throw await this.explainMiss(this.pool, t, scope, id, ifMatch);
+    });
+  }
+
+  async delete(set: SetName, scope: Scope, id: string, ifMatch?: IfMatch): Promise<void> {
+    const t = TABLES[set];
+    const guard = guardOf(ifMatch);
+    return this.op(async () => {
+      // Contained rows go with a configuration through ON DELETE CASCADE, in this one statement.
+      const r = await this.pool.query(named(deleteSql(t, guard.length), [...scopeParams(t, scope), id, ...guard]));
+      if ((r.rowCount ?? 0) > 0) return;
+      throw await this.explainMiss(this.pool, t, scope, id, ifMatch);
+    });
+  }
+
+  async upsert(set: SetName, scope: Scope, items: readonly UpsertItem[], ifMatch?: IfMatch): Promise<UpsertResult[]> {
+    const t = TABLES[set];
+    return this.op(async () => {
+      if (items.length === 0) {
+        await this.requireConfiguration(this.pool, t, scope);
+        return [];
+      }
+      // One item is one statement (autocommit); several are one transaction, all or nothing.
+      if (items.length === 1) return [await this.upsertItem(this.pool, t, scope, items[0]!, ifMatch)];
+      return this.tx(async (c) => {
+        const fast = ifMatch ? undefined : this.bulkPlan(t, scope, items);
+        if (fast) return this.bulkByPrincipal(c, t, scope, fast);
+        const out: UpsertResult[] = [];
+        for (const item of items) out.push(await this.upsertItem(c, t, scope, item, ifMatch));
+        return out;
+      });
+    });
+  }
+
+  /**
+   * A bulk whose items all name distinct new-or-existing principals (the common seed) can be applied set-wise,
+   * one statement per shape of change, with the same result as item by item: no item can see another's effect.
+   * Undefined when it cannot: an item by id, a name twice, or `create` disagreeing with `changes` on a changed
+   * property (a taken name takes the offered row's values).
+   */
+  private bulkPlan(t: TableDef, scope: Scope, items: readonly UpsertItem[]): BulkGroup[] | undefined {
+    const principalKey = t.set.principalKey;
+    if (!t.principalKeyColumn || !principalKey || t.hasTypeColumn) return undefined;
+    const keys = new Set<string>();
+    const groups = new Map<string, BulkGroup>();
+    for (const [index, item] of items.entries()) {
+      if (item.id !== undefined) return undefined;
+      const key = principalKeyOf(t, { [principalKey]: item.principal });
+      if (key === null || keys.has(key)) return undefined;
+      keys.add(key);
+      const updated: string[] = [];
+      for (const [name, v] of Object.entries(item.changes)) {
+        const c = t.byProperty.get(name);
+        if (!c || c.property.serverManaged) continue;
+        if (JSON.stringify(encode(c, v)) !== JSON.stringify(encode(c, item.create[name]))) return undefined;
+        updated.push(c.name);
+      }
+      if (principalKey in item.changes) updated.push(t.principalKeyColumn);
+      const shape = updated.join(',');
+      let g = groups.get(shape);
+      if (!g) {
+        g = { updated, rows: [] };
+        groups.set(shape, g);
+      }
+      const id = newId();
+      const params = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
+      g.rows.push({ index, id, key, values: params.slice(2) });
+    }
+    return [...groups.values()];
+  }
+
+  private async bulkByPrincipal(
+    c: pg.PoolClient,
+    t: TableDef,
+    scope: Scope,
+    groups: BulkGroup[],
+  ): Promise<UpsertResult[]> {
+    const out: UpsertResult[] = [];
+    for (const g of groups) {
+      const width = g.rows[0]!.values.length;
+      const columns = Array.from({ length: width }, (_, i) => g.rows.map((r) => r.values[i]));
+      let rows: Row[];
+      try {
+        rows = await this.rows(c, bulkUpsertByPrincipalSql(t, g.updated), [
+          scope.tenant,
+          scope.configId ?? '',
+          ...columns,
+        ]);
+      } catch (err) {
+        throw this.writeConflict(err, t, scope, g.rows[0]!.id, {});
+      }
+      const byKey = new Map(rows.map((r) => [r[t.principalKeyColumn!] as string, r]));
+      for (const r of g.rows) {
+        const row = byKey.get(r.key)!;
+        out[r.index] = { entity: decodeRow(t, row), created: row.id === r.id };
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One item of the seed PATCH. A missing configuration shows as nothing matched (by id) or as a foreign-key
+   * violation (insert), and is reported before anything else, as SQLite's up-front check does.
+   */
+  private async upsertItem(
+    db: Db,
+    t: TableDef,
+    scope: Scope,
+    item: UpsertItem,
+    ifMatch: IfMatch | undefined,
+  ): Promise<UpsertResult> {
+    if (item.id !== undefined) {
+      const e = await this.updateById(db, t, scope, item.id, item.changes, ifMatch, item.label);
+      if (e) return { entity: e, created: false };
+      throw await this.explainMiss(db, t, scope, item.id, ifMatch, item.label);
+    }
+    if (!t.principalKeyColumn || !t.set.principalKey)
+      throw new Error(`${t.set.name} has no principal key to upsert by`);
+    const key = principalKeyOf(t, { [t.set.principalKey]: item.principal });
+    if (ifMatch) {
+      // If-Match never creates: find the row, then compare-and-set on its id.
+      const found = await this.rows(db, locateSql(t, t.principalKeyColumn), [key, ...scopeParams(t, scope)]);
+      const row = found[0];
+      if (!row) throw missingConfiguration(scope.configId ?? '');
+      if (row.id === null) throw etagMismatch(t, String(item.principal));
+      const id = row.id as string;
+      const e = await this.updateById(db, t, scope, id, item.changes, ifMatch, item.label);
+      if (e) return { entity: e, created: false };
+      throw etagMismatch(t, id);
+    }
+    const id = newId();
+    const { cols, params } = updateParts(t, item.changes);
+    try {
+      const insert = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
+      const row = (await this.rows(db, upsertByPrincipalSql(t, cols), [...insert, ...params]))[0]!;
+      // Our fresh id on the row means this statement inserted it; any other id means it updated.
+      return { entity: decodeRow(t, row), created: row.id === id };
+    } catch (err) {
+      throw this.writeConflict(err, t, scope, id, item.changes, item.label);
+    }
+  }
+
+  async replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void> {
+    const t = TABLES.assignments;
+    await this.op(() =>
+      this.tx(async (c) => {
+        // The configuration's row lock orders concurrent replacements: the second sees the first's rows.
+        const found = await this.rows(c, lockConfiguration(), [scope.tenant, scope.configId ?? '']);
+        if (found.length === 0) throw missingConfiguration(scope.configId ?? '');
+        await this.rows(c, `DELETE FROM ${t.table} WHERE tenant_id = ? AND configuration_id = ?`, [
+          scope.tenant,
+          scope.configId,
+        ]);
+        for (const e of items) await this.insertRow(c, t, scope, e);
+      }),
+    );
+  }
+
+  // ── issuer keys and secrets (not per tenant) ────────────────────────────────────────────────────────────
+
+  async listSigningKeys(): Promise<SigningKeyRecord[]> {
+    return this.op(async () => {
+      const rows = await this.rows(this.pool, 'SELECT * FROM signing_keys ORDER BY created_at, kid', []);
+      return rows.map((r) => ({
+        kid: r.kid as string,
+        alg: r.alg as 'RS256' | 'ES256',
+        privateJwk: r.private_jwk as string,
+        publicJwk: r.public_jwk as string,
+        createdAt: Number(r.created_at),
+        retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+      }));
+    });
+  }
+
+  async insertSigningKey(k: SigningKeyRecord): Promise<void> {
+    await this.op(() =>
+      this.rows(
+        this.pool,
+        'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kid) DO NOTHING',
+        [k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt],
+      ),
+    );
+  }
+
+  async retireSigningKey(kid: string, at: number): Promise<void> {
+    await this.op(() =>
+      this.rows(this.pool, 'UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL', [at, kid]),
+    );
+  }
+
+  async secret(name: string, create: () => string): Promise<string> {
+    return this.op(async () => {
+      const read = 'SELECT value FROM secrets WHERE name = ?';
+      const existing = (await this.rows(this.pool, read, [name]))[0];
+      if (existing) return existing.value as string;
+      // Of instances creating it at once, one insert wins; the others read the winner's value.
+      const inserted = (
+        await this.rows(
+          this.pool,
+          'INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING RETURNING value',
+          [name, create()],
+        )
+      )[0];
+      if (inserted) return inserted.value as string;
+      return (await this.rows(this.pool, read, [name]))[0]!.value as string;
+    });
+  }
+}
+
+/** Database failures as API answers: unreachable → 503; text PostgreSQL cannot hold → 400; the rest stay bugs. */
+function translate(e: unknown): unknown {
+  if (e instanceof ApiError) return e;
+  if (isUnavailable(e)) {
+    const reason = typeof (e as { code?: unknown }).code === 'string' ? ` (${(e as { code: string }).code})` : '';
+    return new ApiError('ServiceUnavailable', `The database is unavailable${reason}; try again shortly.`, {
+      headers: { 'Retry-After': '1' },
+    });
+  }
+  if (isUnstorableText(e)) {
+    return badRequest('The text contains the character U+0000, which the PostgreSQL store cannot hold; remove it.');
+  }
+  return e;
+}
+
+/** Opens a pool on `url` (no connection is made until the first query, e.g. `migrate()`). */
+export async function openPostgres(opts: PostgresOptions): Promise<PostgresStore> {
+  return new PostgresStore(opts);
+}
