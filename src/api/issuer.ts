@@ -168,20 +168,14 @@ export function createIssuerRoutes(deps: IssuerRoutesDeps): IssuerRoutes {
 
   /** Client credentials (RFC 6749 §4.4) with Entra's parameter rules. Returns the response or an error. */
   async function token(req: ApiRequest, pathTenant: string): Promise<ApiResponse> {
+    const missing = (name: string): ApiResponse =>
+      oauthError(
+        req,
+        fail(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`),
+      );
     const form = parseForm(req);
-    if (form === undefined) {
-      return oauthError(
-        req,
-        fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'."),
-      );
-    }
-    const grant = form.get('grant_type');
-    if (!grant) {
-      return oauthError(
-        req,
-        fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'."),
-      );
-    }
+    const grant = form?.get('grant_type');
+    if (!form || !grant) return missing('grant_type');
     if (grant !== 'client_credentials') {
       return oauthError(
         req,
@@ -219,20 +213,10 @@ export function createIssuerRoutes(deps: IssuerRoutesDeps): IssuerRoutes {
       clientId = basic.id;
       secret = basic.secret;
     }
-    if (!clientId) {
-      return oauthError(
-        req,
-        fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'."),
-      );
-    }
+    if (!clientId) return missing('client_id');
 
     const scope = form.get('scope');
-    if (!scope) {
-      return oauthError(
-        req,
-        fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'."),
-      );
-    }
+    if (!scope) return missing('scope');
     const scopes = scope.split(' ').filter(Boolean);
     if (scopes.length !== 1 || !scopes[0]?.endsWith(DEFAULT_SUFFIX)) {
       return oauthError(
