@@ -33,7 +33,7 @@ import type {
   UpsertItem,
   UpsertResult,
 } from '../port.js';
-import { decodeRow, encode, principalKeyOf, type Row, } from '../sql/codec.js';
+import { decodeRow, encode, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
 import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
 import { POSTGRES_QUERY } from '../sql/filter-dialect.js';

@@ -24,7 +24,7 @@ import type {
   UpsertItem,
   UpsertResult,
 } from '../port.js';
-import { decodeRow, principalKeyOf, type Row, } from '../sql/codec.js';
+import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
 import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
 import { SQLITE_QUERY } from '../sql/filter-dialect.js';
