@@ -265,7 +265,7 @@ describe.skipIf(!postgresAvailable)('SQLite and PostgreSQL answer identically', 
           );
         }
         await same('configurations', pair, query('configurations', { top: 3 }, ANDROID_STORE), 'cast');
-        await same('configurations', pair, query('configurations', { search: needle || 'a', top: 2 }), 'search');
+        await same('configurations', pair, query('configurations', { search: needle.trim() || 'a', top: 2 }), 'search');
       }),
       { numRuns: 10 },
     );

@@ -2,6 +2,8 @@
 import { TABLES, type TableDef } from './schema.js';
 
 export interface DdlDialect {
+  /** Secondary index entries end with the primary key columns, so `(a)` also orders as `(a, pk)`. */
+  readonly secondaryIndexesCarryKey?: boolean;
   readonly text: string;
   readonly int: string;
   readonly json: string;
@@ -73,7 +75,9 @@ export function queryIndexSql(d: DdlDialect): string[] {
       if (c) out.push(`CREATE INDEX IF NOT EXISTS ${t.table}_by_${c.name} ON ${t.table} (${scope}, ${c.name}, id)`);
     }
     // The folded principal name: `$orderby=userPrincipalName` and `userPrincipalName eq '…'` / `in (…)`.
-    if (t.principalKeyColumn) {
+    // Where secondary indexes carry the primary key (SQLite WITHOUT ROWID), the unique principal index already
+    // is this order, and a second copy would only slow every insert.
+    if (t.principalKeyColumn && !d.secondaryIndexesCarryKey) {
       const key = `${t.principalKeyColumn}${d.indexNullsFirst ?? ''}`;
       out.push(`CREATE INDEX IF NOT EXISTS ${t.table}_by_${t.principalKeyColumn} ON ${t.table} (${scope}, ${key}, id)`);
     }

@@ -2,7 +2,13 @@
 import type { DdlDialect } from '../sql/ddl.js';
 import { fold } from '../sql/schema.js';
 
-export const SQLITE_DDL: DdlDialect = { text: 'TEXT', int: 'INTEGER', json: 'TEXT', tableSuffix: ' WITHOUT ROWID' };
+export const SQLITE_DDL: DdlDialect = {
+  text: 'TEXT',
+  int: 'INTEGER',
+  json: 'TEXT',
+  tableSuffix: ' WITHOUT ROWID',
+  secondaryIndexesCarryKey: true,
+};
 
 /**
  * SQLite's own lower() folds ASCII only; `fold()` is JavaScript's toLowerCase, so case-insensitive

@@ -40,6 +40,7 @@ import {
   selectByPrincipal,
   statusCountsSql,
   updateSql,
+  upsertByPrincipalSql,
 } from '../sql/statements.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './dialect.js';
 
@@ -52,15 +53,18 @@ export interface SqliteOptions {
 const SCHEMA_VERSION = 1;
 const STATEMENT_CACHE_SIZE = 500;
 
-const isUniqueViolation = (e: unknown): boolean => {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-};
+const sqliteCode = (e: unknown): string =>
+  typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+const isUniqueViolation = (e: unknown): boolean =>
+  sqliteCode(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY' || sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE';
+const isForeignKeyViolation = (e: unknown): boolean => sqliteCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Runs a closure in one transaction; built once, since better-sqlite3 builds a wrapper per `transaction()`. */
+  private readonly tx: <R>(fn: () => R) => R;
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -70,6 +74,16 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     for (const [name, fn] of Object.entries(SQLITE_FUNCTIONS)) this.db.function(name, { deterministic: true }, fn);
+    const run = this.db.transaction((fn: () => unknown) => fn());
+    this.tx = <R>(fn: () => R): R => run(fn) as R;
+  }
+
+  /**
+   * A write with RETURNING, read with `all()`: it runs the statement to completion (and resets it), which
+   * `get()` would not, and an unfinished statement would keep SQLite from checkpointing the WAL.
+   */
+  private returning(sql: string, params: unknown[]): Row {
+    return (this.stmt(sql).all(...params) as Row[])[0]!;
   }
 
   /**
@@ -134,7 +148,7 @@ export class SqliteStore implements Store {
 
   async list(set: SetName, scope: Scope, query: ListQuery): Promise<Page> {
     const t = TABLES[set];
-    return this.db.transaction((): Page => {
+    return this.tx((): Page => {
       this.requireConfiguration(t, scope);
       const { sql, params } = compileList(t, scope, query, SQLITE_QUERY);
       const rows = this.stmt(sql).all(...params) as Row[];
@@ -148,7 +162,7 @@ export class SqliteStore implements Store {
         ...(more && last ? { next: positionAfter(t, query, last) } : {}),
         ...(count !== undefined ? { count } : {}),
       };
-    })();
+    });
   }
 
   private countRows(t: TableDef, scope: Scope, query: ListQuery): number {
@@ -166,9 +180,10 @@ export class SqliteStore implements Store {
     const id = e.id ?? newId();
     const params = insertParams(t, scope, id, e);
     try {
-      return decodeRow(t, this.stmt(insertSql(t)).get(...params) as Row);
+      return decodeRow(t, this.returning(insertSql(t), params));
     } catch (err) {
       if (isUniqueViolation(err)) throw this.explainConflict(t, scope, id, e.values);
+      if (isForeignKeyViolation(err)) throw missingConfiguration(scope.configId ?? '');
       throw err;
     }
   }
@@ -180,10 +195,8 @@ export class SqliteStore implements Store {
 
   async create(set: SetName, scope: Scope, entity: NewEntity): Promise<StoredEntity> {
     const t = TABLES[set];
-    return this.db.transaction(() => {
-      this.requireConfiguration(t, scope);
-      return this.insertRow(t, scope, entity);
-    })();
+    // The foreign key answers "does the configuration exist?" as part of the insert.
+    return this.insertRow(t, scope, entity);
   }
 
   private updateRow(
@@ -199,7 +212,7 @@ export class SqliteStore implements Store {
     const { cols, params } = updateParts(t, changes);
     params.push(...scopeParams(t, scope), id);
     try {
-      return decodeRow(t, this.stmt(updateSql(t, cols, 0)).get(...params) as Row);
+      return decodeRow(t, this.returning(updateSql(t, cols, 0), params));
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`, label);
       throw err;
@@ -214,7 +227,7 @@ export class SqliteStore implements Store {
     ifMatch?: IfMatch,
   ): Promise<StoredEntity> {
     const t = TABLES[set];
-    return this.db.transaction(() => {
+    return this.tx(() => {
       const row = this.getRow(t, scope, id);
       if (!row) {
         this.requireConfiguration(t, scope);
@@ -222,12 +235,12 @@ export class SqliteStore implements Store {
         throw missingEntity(t, id, scope);
       }
       return this.updateRow(t, scope, row, changes, ifMatch);
-    })();
+    });
   }
 
   async delete(set: SetName, scope: Scope, id: string, ifMatch?: IfMatch): Promise<void> {
     const t = TABLES[set];
-    this.db.transaction(() => {
+    this.tx(() => {
       const row = this.getRow(t, scope, id);
       if (!row) {
         this.requireConfiguration(t, scope);
@@ -236,34 +249,52 @@ export class SqliteStore implements Store {
       }
       if (ifMatch && ifMatch !== '*' && !ifMatch.includes(row.etag as string)) throw etagMismatch(t, id);
       this.stmt(deleteSql(t, 0)).run(...scopeParams(t, scope), id);
-    })();
+    });
   }
 
   async upsert(set: SetName, scope: Scope, items: readonly UpsertItem[], ifMatch?: IfMatch): Promise<UpsertResult[]> {
     const t = TABLES[set];
-    return this.db.transaction(() => {
+    const apply = (item: UpsertItem): UpsertResult => {
+      if (item.id === undefined && !ifMatch) return this.upsertByPrincipal(t, scope, item);
+      const row =
+        item.id !== undefined
+          ? this.getRow(t, scope, item.id)
+          : (this.stmt(selectByPrincipal(t)).get(
+              ...scopeParams(t, scope),
+              principalKeyOf(t, { [t.set.principalKey!]: item.principal }),
+            ) as Row | undefined);
+      if (!row) {
+        this.requireConfiguration(t, scope);
+        // With If-Match the target must exist; the key-less PATCH never creates then (API.md §12).
+        if (ifMatch) throw etagMismatch(t, item.id ?? String(item.principal));
+        throw missingEntity(t, item.id ?? '', scope, item.label);
+      }
+      return { entity: this.updateRow(t, scope, row, item.changes, ifMatch, item.label), created: false };
+    };
+    // One item is one statement (atomic by itself); several are one transaction, all or nothing.
+    if (items.length === 1) return [apply(items[0]!)];
+    if (items.length === 0) {
       this.requireConfiguration(t, scope);
-      return items.map((item): UpsertResult => {
-        let row: Row | undefined;
-        if (item.id !== undefined) {
-          row = this.getRow(t, scope, item.id);
-          if (!row) {
-            if (ifMatch) throw etagMismatch(t, item.id);
-            throw missingEntity(t, item.id, scope, item.label);
-          }
-        } else {
-          row = this.stmt(selectByPrincipal(t)).get(
-            ...scopeParams(t, scope),
-            principalKeyOf(t, { [t.set.principalKey!]: item.principal }),
-          ) as Row | undefined;
-          if (!row) {
-            if (ifMatch) throw etagMismatch(t, String(item.principal));
-            return { entity: this.insertRow(t, scope, { type: t.set.entityType, values: item.create }), created: true };
-          }
-        }
-        return { entity: this.updateRow(t, scope, row, item.changes, ifMatch, item.label), created: false };
-      });
-    })();
+      return [];
+    }
+    return this.tx(() => items.map(apply));
+  }
+
+  /**
+   * Update-or-create by folded principal name in one statement (INSERT … ON CONFLICT DO UPDATE … RETURNING):
+   * the row comes back with the generated id only when it was inserted.
+   */
+  private upsertByPrincipal(t: TableDef, scope: Scope, item: UpsertItem): UpsertResult {
+    const id = newId();
+    const insert = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
+    const { cols, params } = updateParts(t, item.changes);
+    try {
+      const row = this.returning(upsertByPrincipalSql(t, cols), [...insert, ...params]);
+      return { entity: decodeRow(t, row), created: row.id === id };
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw missingConfiguration(scope.configId ?? '');
+      throw err;
+    }
   }
 
   async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
@@ -285,14 +316,14 @@ export class SqliteStore implements Store {
 
   async replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void> {
     const t = TABLES.assignments;
-    this.db.transaction(() => {
+    this.tx(() => {
       this.requireConfiguration(t, scope);
       this.stmt(`DELETE FROM ${t.table} WHERE tenant_id = ? AND configuration_id = ?`).run(
         scope.tenant,
         scope.configId,
       );
       for (const e of items) this.insertRow(t, scope, e);
-    })();
+    });
   }
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
