@@ -181,10 +181,12 @@ export function openApiDocument(): Json {
               set.segment,
               {
                 body: {
-                  oneOf: [
+                  // anyOf, not oneOf: the entity schema is open, so a bulk body would match both branches.
+                  anyOf: [
                     ref(set.entityType),
                     {
                       type: 'object',
+                      required: ['value'],
                       properties: { value: { type: 'array', maxItems: 1000, items: ref(set.entityType) } },
                     },
                   ],
