@@ -30,12 +30,13 @@ export function visibleType(ctx: Ctx, set: SetName, e: StoredEntity, cast?: Stru
 }
 
 export async function getEntity(ctx: Ctx, set: SetName, id: string, cast?: StructuredType): Promise<ApiResponse> {
+  // A bad query option is a 400 whether or not the entity exists.
+  const { select, selectList, expand } = await parseListOptions(ctx, set, { kind: 'entity', cast });
   const e = await ctx.store.get(set, ctx.scope, id);
   if (!e) throw missing(ctx, set, id);
   const type = visibleType(ctx, set, e, cast);
   const headers = { ETag: etagHeader(e.etag) };
   if (noneMatch(ctx.req, e.etag)) return { status: 304, headers };
-  const { select, selectList, expand } = await parseListOptions(ctx, set, { kind: 'entity', cast });
   return json(
     200,
     {

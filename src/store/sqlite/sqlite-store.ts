@@ -82,8 +82,8 @@ export class SqliteStore implements Store {
    * A write with RETURNING, read with `all()`: it runs the statement to completion (and resets it), which
    * `get()` would not, and an unfinished statement would keep SQLite from checkpointing the WAL.
    */
-  private returning(sql: string, params: unknown[]): Row {
-    return (this.stmt(sql).all(...params) as Row[])[0]!;
+  private returning(sql: string, params: unknown[]): Row | undefined {
+    return (this.stmt(sql).all(...params) as Row[])[0];
   }
 
   /**
@@ -180,7 +180,7 @@ export class SqliteStore implements Store {
     const id = e.id ?? newId();
     const params = insertParams(t, scope, id, e);
     try {
-      return decodeRow(t, this.returning(insertSql(t), params));
+      return decodeRow(t, this.returning(insertSql(t), params)!);
     } catch (err) {
       if (isUniqueViolation(err)) throw this.explainConflict(t, scope, id, e.values);
       if (isForeignKeyViolation(err)) throw missingConfiguration(scope.configId ?? '');
@@ -212,13 +212,17 @@ export class SqliteStore implements Store {
     const { cols, params } = updateParts(t, changes);
     params.push(...scopeParams(t, scope), id);
     try {
-      return decodeRow(t, this.returning(updateSql(t, cols, 0), params));
+      return decodeRow(t, this.returning(updateSql(t, cols, 0), params)!);
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`, label);
       throw err;
     }
   }
 
+  /**
+   * One UPDATE … RETURNING with the `If-Match` tags as a guard (compare-and-set); only when it changes nothing
+   * is the row read, to say whether that was a 404 or a 412.
+   */
   async update(
     set: SetName,
     scope: Scope,
@@ -227,15 +231,24 @@ export class SqliteStore implements Store {
     ifMatch?: IfMatch,
   ): Promise<StoredEntity> {
     const t = TABLES[set];
-    return this.tx(() => {
-      const row = this.getRow(t, scope, id);
-      if (!row) {
-        this.requireConfiguration(t, scope);
-        if (ifMatch) throw etagMismatch(t, id);
-        throw missingEntity(t, id, scope);
+    const tags = ifMatch && ifMatch !== '*' ? ifMatch : [];
+    let row: Row | undefined;
+    // If-Match with only weak tags can match nothing (strong comparison): skip straight to the explanation.
+    if (!(ifMatch && ifMatch !== '*' && tags.length === 0)) {
+      const { cols, params } = updateParts(t, changes);
+      params.push(...scopeParams(t, scope), id, ...tags);
+      try {
+        row = this.returning(updateSql(t, cols, tags.length), params);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`);
+        throw err;
       }
-      return this.updateRow(t, scope, row, changes, ifMatch);
-    });
+    }
+    if (row) return decodeRow(t, row);
+    if (this.getRow(t, scope, id)) throw etagMismatch(t, id);
+    this.requireConfiguration(t, scope);
+    if (ifMatch) throw etagMismatch(t, id);
+    throw missingEntity(t, id, scope);
   }
 
   async delete(set: SetName, scope: Scope, id: string, ifMatch?: IfMatch): Promise<void> {
@@ -289,7 +302,7 @@ export class SqliteStore implements Store {
     const insert = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
     const { cols, params } = updateParts(t, item.changes);
     try {
-      const row = this.returning(upsertByPrincipalSql(t, cols), [...insert, ...params]);
+      const row = this.returning(upsertByPrincipalSql(t, cols), [...insert, ...params])!;
       return { entity: decodeRow(t, row), created: row.id === id };
     } catch (err) {
       if (isForeignKeyViolation(err)) throw missingConfiguration(scope.configId ?? '');
