@@ -17,11 +17,26 @@ export function createMetrics() {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // Label children are looked up once per route/method/status, not hashed from an object on every request.
+  const counters = new Map<string, ReturnType<typeof requests.labels>>();
+  const timers = new Map<string, ReturnType<typeof latency.labels>>();
   return {
     registry,
     observe(route: string, method: string, status: number, seconds: number): void {
-      requests.inc({ route, method, status });
-      latency.observe({ route, method }, seconds);
+      const key = `${route} ${method}`;
+      let timer = timers.get(key);
+      if (!timer) {
+        timer = latency.labels(route, method);
+        timers.set(key, timer);
+      }
+      timer.observe(seconds);
+      const ckey = `${key} ${status}`;
+      let counter = counters.get(ckey);
+      if (!counter) {
+        counter = requests.labels(route, method, String(status));
+        counters.set(ckey, counter);
+      }
+      counter.inc();
     },
   };
 }

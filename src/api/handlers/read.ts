@@ -29,9 +29,13 @@ export function visibleType(ctx: Ctx, set: SetName, e: StoredEntity, cast?: Stru
   return type;
 }
 
+/** An entity GET without query options: nothing to parse (the common, hot case). */
+const NO_OPTIONS = { select: undefined, selectList: undefined, expand: [] } as const;
+
 export async function getEntity(ctx: Ctx, set: SetName, id: string, cast?: StructuredType): Promise<ApiResponse> {
   // A bad query option is a 400 whether or not the entity exists.
-  const { select, selectList, expand } = await parseListOptions(ctx, set, { kind: 'entity', cast });
+  const { select, selectList, expand } =
+    ctx.query === '' ? NO_OPTIONS : await parseListOptions(ctx, set, { kind: 'entity', cast });
   const e = await ctx.store.get(set, ctx.scope, id);
   if (!e) throw missing(ctx, set, id);
   const type = visibleType(ctx, set, e, cast);
