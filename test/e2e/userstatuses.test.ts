@@ -508,3 +508,18 @@ describe('summaries and cascades', () => {
     expect((await t.call('GET', `${CFG}/${cfg}/userStatusSummary`)).status).toBe(404);
   });
 });
+
+describe('operations', () => {
+  it('counts requests by route, method and status in /metrics and checks the store in /readyz', async () => {
+    const cfg = await newConfig();
+    await t.call('PATCH', statuses(cfg), { body: { userPrincipalName: 'metrics@x.com' } });
+    const text = await (await t.call('GET', '/metrics', { auth: '' })).text();
+    expect(text).toMatch(
+      /http_requests_total\{route="mobileAppConfigurations\/\{id\}\/userStatuses",method="PATCH",status="201"\} [1-9]/,
+    );
+    expect(text).toContain(
+      'http_request_duration_seconds_bucket{le="0.005",route="mobileAppConfigurations/{id}/userStatuses",method="PATCH"}',
+    );
+    expect(await (await t.call('GET', '/readyz', { auth: '' })).json()).toEqual({ status: 'ready' });
+  });
+});
