@@ -4,73 +4,21 @@
  * (src/cli/seed.ts): mostly compliant, about 6 % error.
  */
 import { createHash } from 'node:crypto';
+// The same names and status mix as `seed` (src/cli/seed.ts, built to dist/ by `npm run bench`).
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, STATUSES, STATUS_WEIGHTS as WEIGHTS } from '../../dist/cli/seed.js';
 
 export const TENANT = '00000000-0000-0000-0000-000000000001';
 export const STATUS_TYPE = '#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus';
 
-/** complianceStatus members in value order (src/model/graph.ts) and the seed's weights. */
-export const STATUSES = [
-  'unknown',
-  'notApplicable',
-  'compliant',
-  'remediated',
-  'nonCompliant',
-  'error',
-  'conflict',
-  'notAssigned',
-];
-const WEIGHTS = [10, 5, 60, 5, 8, 6, 3, 3];
+/** complianceStatus members in value order, the seed's weights and names. */
+export { STATUSES };
+
 const CUMULATIVE = [];
 let sum = 0;
 for (const w of WEIGHTS) {
   sum += w;
   CUMULATIVE.push(sum);
 }
-
-const FIRST = [
-  'Adele',
-  'Alex',
-  'Diego',
-  'Grady',
-  'Henrietta',
-  'Isaiah',
-  'Johanna',
-  'Joni',
-  'Lee',
-  'Lidia',
-  'Lynne',
-  'Megan',
-  'Miriam',
-  'Nestor',
-  'Patti',
-  'Pradeep',
-  'Renée',
-  'Zoë',
-  'Jörg',
-  'Ines',
-];
-const LAST = [
-  'Vance',
-  'Wilber',
-  'Siciliani',
-  'Archie',
-  'Fuller',
-  'Goodwin',
-  'Christie',
-  'Sherman',
-  'Gu',
-  'Holloway',
-  'Valdez',
-  'Bowen',
-  'Graham',
-  'Wilke',
-  'Fernandez',
-  'Gupta',
-  'Müller',
-  'Ørsted',
-  'Åberg',
-  'García',
-];
 
 /** A 32-bit mix of i (splitmix-like), for choices that must look random but be repeatable. */
 export function mix(i) {

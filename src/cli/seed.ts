@@ -5,7 +5,8 @@ import { ENUMS } from '../model/graph.js';
 import type { Store } from '../store/port.js';
 import { openCommandStore } from './store-option.js';
 
-const FIRST = [
+/** Names, statuses and the status mix of realistic data; the benchmarks build the same data from these. */
+export const FIRST_NAMES = [
   'Adele',
   'Alex',
   'Diego',
@@ -27,7 +28,7 @@ const FIRST = [
   'Jörg',
   'Ines',
 ];
-const LAST = [
+export const LAST_NAMES = [
   'Vance',
   'Wilber',
   'Siciliani',
@@ -56,8 +57,8 @@ const APPS = [
   'com.contoso.fieldservice',
   'com.microsoft.skydrive',
 ];
-const STATUSES = ENUMS.find((e) => e.name === 'complianceStatus')!.members.map((m) => m.name);
-const WEIGHTS = [10, 5, 60, 5, 8, 6, 3, 3];
+export const STATUSES = ENUMS.find((e) => e.name === 'complianceStatus')!.members.map((m) => m.name);
+export const STATUS_WEIGHTS = [10, 5, 60, 5, 8, 6, 3, 3];
 
 /** A deterministic pseudo-random sequence, so `seed` makes the same data every time. */
 function rng(seed: number): () => number {
@@ -117,13 +118,13 @@ export async function seedTenant(
       const n = Math.min(1000, users - start);
       const items = Array.from({ length: n }, (_, k) => {
         const i = start + k;
-        const first = pick(r, FIRST);
-        const last = pick(r, LAST);
+        const first = pick(r, FIRST_NAMES);
+        const last = pick(r, LAST_NAMES);
         const values = {
           userDisplayName: `${first} ${last}`,
           userPrincipalName: `user${i}@contoso.onmicrosoft.com`,
           devicesCount: Math.floor(r() * 4),
-          status: pick(r, STATUSES, WEIGHTS),
+          status: pick(r, STATUSES, STATUS_WEIGHTS),
           lastReportedDateTime: new Date(now - Math.floor(r() * 30 * 86400_000)).toISOString().replace('Z', '0000Z'),
         };
         return { principal: values.userPrincipalName, changes: values, create: values };
