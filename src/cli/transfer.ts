@@ -103,6 +103,22 @@ function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } 
     };
     return { config: { entity, children } };
   });
+  // Ids the file repeats would fail half-way through the writes; refuse them before any write. Configuration ids
+  // are unique in the tenant, a contained entity's id within its configuration and set.
+  const seen = new Set<string>();
+  const once = (key: string, where: string, id: string) => {
+    if (seen.has(key)) throw new Error(`${where}: the id '${id}' appears twice in the file`);
+    seen.add(key);
+  };
+  for (const [i, { config }] of configs.entries()) {
+    const where = `mobileAppConfigurations[${i}]`;
+    if (config.entity.id !== undefined)
+      once(JSON.stringify(['configuration', config.entity.id]), where, config.entity.id);
+    for (const { set, items } of config.children) {
+      for (const item of items)
+        if (item.id !== undefined) once(JSON.stringify([i, set, item.id]), `${where}.${set}`, item.id);
+    }
+  }
   return { tenant: typeof d.tenant === 'string' ? d.tenant : undefined, configs };
 }
 

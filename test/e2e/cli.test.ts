@@ -129,6 +129,19 @@ describe('appconfig-graph CLI', () => {
     expect(JSON.parse(await cli(['export', '--db', db])).mobileAppConfigurations).toEqual([]);
   });
 
+  it('import refuses a file that repeats an id, before writing anything', async () => {
+    const db = join(dir, 'dup.db');
+    const file = join(dir, 'dup.json');
+    const config = { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'x', id: 'same' };
+    writeFileSync(file, JSON.stringify({ mobileAppConfigurations: [config, { ...config, displayName: 'y' }] }));
+    const r = await promisify(execFile)(process.execPath, [CLI, 'import', file, '--db', db]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect((r as { code: number }).code).toBe(1);
+    expect((r as { stderr: string }).stderr).toContain("mobileAppConfigurations[1]: the id 'same' appears twice");
+    expect(JSON.parse(await cli(['export', '--db', db])).mobileAppConfigurations).toEqual([]);
+  });
+
   it('serve shuts down gracefully on SIGTERM', async () => {
     const db = join(dir, 'serve.db');
     const s = await spawnServer(['--db', db, '--data-dir', dir, '--https-port', '0']);
