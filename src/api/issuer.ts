@@ -113,6 +113,21 @@ export function createIssuerRoutes(deps: IssuerRoutesDeps): IssuerRoutes {
     };
   }
 
+  /** Entra's 405 for an issuer endpoint called with the wrong method. */
+  const methodNotAllowed = (req: ApiRequest, accepted: string, allow: string): ApiResponse =>
+    oauthError(
+      req,
+      fail(
+        405,
+        'invalid_request',
+        900561,
+        `The endpoint only accepts ${accepted} requests. Received a ${req.method} request.`,
+        {
+          Allow: allow,
+        },
+      ),
+    );
+
   const json = (req: ApiRequest, value: unknown, cacheControl: string): ApiResponse => ({
     status: 200,
     headers: { 'Content-Type': JSON_TYPE, 'Cache-Control': cacheControl },
@@ -347,32 +362,10 @@ export function createIssuerRoutes(deps: IssuerRoutesDeps): IssuerRoutes {
       }
       tenant = MULTI_TENANT.has(tenant.toLowerCase()) ? tenant.toLowerCase() : normalizeTenant(tenant);
       if (endpoint === 'token') {
-        if (req.method !== 'POST') {
-          return oauthError(
-            req,
-            fail(
-              405,
-              'invalid_request',
-              900561,
-              `The endpoint only accepts POST requests. Received a ${req.method} request.`,
-              { Allow: 'POST' },
-            ),
-          );
-        }
+        if (req.method !== 'POST') return methodNotAllowed(req, 'POST', 'POST');
         return token(req, tenant);
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        return oauthError(
-          req,
-          fail(
-            405,
-            'invalid_request',
-            900561,
-            `The endpoint only accepts GET requests. Received a ${req.method} request.`,
-            { Allow: 'GET, HEAD' },
-          ),
-        );
-      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, 'GET', 'GET, HEAD');
       return endpoint === 'keys' ? keys(req) : discovery(req, tenant);
     },
   };
