@@ -372,11 +372,9 @@ export function createIssuerRoutes(deps: IssuerRoutesDeps): IssuerRoutes {
 }
 
 function issuerFromStore(deps: IssuerRoutesDeps): LocalIssuer {
-  if (!deps.keyStore) throw new TypeError("createIssuerRoutes needs 'issuer' or 'keyStore'.");
-  return createLocalIssuer({
-    keys: new KeyRing(deps.keyStore),
-    ...(deps.issuerBase ? { issuerBase: deps.issuerBase } : {}),
-  });
+  if (!deps.keyStore || !deps.issuerBase)
+    throw new TypeError("createIssuerRoutes needs 'issuer', or 'keyStore' and 'issuerBase'.");
+  return createLocalIssuer({ keys: new KeyRing(deps.keyStore), issuerBase: deps.issuerBase });
 }
 
 /** The form body of a token request, or undefined when the body is not form-encoded. */
