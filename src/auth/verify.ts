@@ -79,6 +79,14 @@ const sha256: (s: string) => string =
     ? (s) => nodeCrypto.hash('sha256', s, 'base64url')
     : (s) => nodeCrypto.createHash('sha256').update(s).digest('base64url');
 
+/**
+ * Graph's words, then the usual cause here: the Graph SDKs attach a token only to hosts they allow, so an SDK
+ * pointed at this server without allowing its host sends no header at all (docs/clients.md).
+ */
+export const NO_HEADER =
+  'Access token is empty. No Authorization header: if a Graph SDK sent this request, its allowed hosts ' +
+  'probably exclude this host (customHosts in JavaScript, allowedHosts/validHosts in .NET and Go).';
+
 const quote = (s: string): string => s.replace(/[\\"]/g, '\\$&').replace(/[\r\n]+/g, ' ');
 
 export function createVerifier(options: VerifierOptions): Verifier {
@@ -235,7 +243,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return {
     async verify(authorization) {
       if (authorization === undefined || authorization === '') {
-        throw new ApiError('InvalidAuthenticationToken', 'Access token is empty.', {
+        throw new ApiError('InvalidAuthenticationToken', NO_HEADER, {
           headers: { 'WWW-Authenticate': challengeBase },
         });
       }
