@@ -7,10 +7,10 @@ import { ClientSecretCredential } from '@azure/identity';
 import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIssuerRoutes } from '../../src/api/issuer.js';
 import { createClientRegistry } from '../../src/auth/clients.js';
 import { createLocalIssuer, LOCAL_ISSUER_HOST } from '../../src/auth/issuer.js';
 import { KeyRing, MemoryKeyStore } from '../../src/auth/keys.js';
+import { createIssuerRoutes } from '../../src/auth/token-endpoint.js';
 import { createVerifier, type Verifier } from '../../src/auth/verify.js';
 import { serveRoutes } from './fixtures.js';
 
