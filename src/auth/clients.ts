@@ -1,5 +1,5 @@
 /**
- * Which clients the local token endpoint accepts (API.md §12). Without a clients file it accepts any client id
+ * Which clients the local token endpoint accepts. Without a clients file it accepts any client id
  * and secret and grants `defaultRoles`; a clients file restricts it to the clients listed. The file is JSON:
  *
  *   [

@@ -1,11 +1,11 @@
 /**
- * The local token issuer (API.md §7, §12): mints access tokens shaped like the ones Entra ID issues for Microsoft
- * Graph, signed with the store's active key. Its issuer is `${issuerBase}/${tenant}/v2.0`, the value the
- * discovery document reports and the verifier requires.
+ * The local token issuer: mints access tokens shaped like the ones Entra ID issues for Microsoft Graph, signed
+ * with the store's active key. Its issuer is `${issuerBase}/${tenant}/v2.0`, the value the discovery document
+ * reports and the verifier requires.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { KeyRing, type KeyStore } from './keys.js';
+import type { KeyRing } from './keys.js';
 
 /** The tenant used when none is named: a fixed, documented local default. */
 export const DEFAULT_TENANT = '00000000-0000-0000-0000-000000000001';
@@ -18,7 +18,6 @@ export const DEFAULT_AUDIENCE = GRAPH_RESOURCE;
 export const GRAPH_AUDIENCES: readonly string[] = Object.freeze([GRAPH_RESOURCE, GRAPH_APP_ID]);
 /** What a token grants when the caller names no scopes or roles. */
 export const DEFAULT_ROLES: readonly string[] = Object.freeze(['DeviceManagementApps.ReadWrite.All']);
-export const DEFAULT_ISSUER_BASE = 'https://localhost:8443';
 export const DEFAULT_TOKEN_TTL = 3_600;
 /**
  * `iat`/`nbf` are set this far in the past, as Entra does, so that a verifier whose clock is a little behind the
@@ -27,6 +26,25 @@ export const DEFAULT_TOKEN_TTL = 3_600;
 export const BACKDATE_SECONDS = 300;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The issuer names a database, not a server: every server on one database, whatever its host and ports, and the
+ * `token` command agree on it, and it survives restarts. `.localhost` can never be a real, reachable issuer
+ * (RFC 6761), so the name cannot be mistaken for one; nothing is ever fetched from it.
+ */
+export const LOCAL_ISSUER_HOST = 'https://appconfig-graph.localhost';
+const ISSUER_SECRET = 'local-issuer-id';
+
+/** The part of the store the issuer's name lives in (beside the signing keys). */
+export interface IssuerIdStore {
+  secret(name: string, create: () => string): Promise<string>;
+}
+
+/** The issuer base of the database behind `store`, created on first use and kept there. */
+export async function databaseIssuerBase(store: IssuerIdStore): Promise<string> {
+  const id = await store.secret(ISSUER_SECRET, () => randomBytes(12).toString('hex'));
+  return `${LOCAL_ISSUER_HOST}/${id}`;
+}
 
 /** The issuer URL for a tenant; the template `{tenantid}` is what multi-tenant discovery documents report. */
 export function issuerUrl(issuerBase: string, tenant: string): string {
@@ -63,8 +81,8 @@ export interface MintOptions {
 
 export interface LocalIssuerOptions {
   keys: KeyRing;
-  /** Scheme, host and port the issuer names itself by (the server's `--public-url`). Default `DEFAULT_ISSUER_BASE`. */
-  issuerBase?: string;
+  /** What the issuer names itself by, before `/{tenant}/v2.0`: the database's (`databaseIssuerBase`). */
+  issuerBase: string;
   /** Milliseconds since the epoch; default `Date.now`. */
   clock?: () => number;
 }
@@ -84,7 +102,7 @@ export function normalizeTenant(tenant: string): string {
 }
 
 export function createLocalIssuer(opts: LocalIssuerOptions): LocalIssuer {
-  const issuerBase = trimSlash(opts.issuerBase ?? DEFAULT_ISSUER_BASE);
+  const issuerBase = trimSlash(opts.issuerBase);
   const clock = opts.clock ?? Date.now;
   const keys = opts.keys;
 
@@ -143,12 +161,4 @@ export function createLocalIssuer(opts: LocalIssuerOptions): LocalIssuer {
   }
 
   return { issuerBase, keys, issuer: (tenant) => issuerUrl(issuerBase, tenant), mintToken };
-}
-
-/**
- * One token from the issuer whose keys are in `store`, without keeping an issuer around (the `token` command,
- * tests). Creates the first signing key when the store has none.
- */
-export function mintToken(store: KeyStore, issuerBase: string, opts: MintOptions = {}): Promise<string> {
-  return createLocalIssuer({ keys: new KeyRing(store), issuerBase }).mintToken(opts);
 }

@@ -1,5 +1,5 @@
 /**
- * Signing keys of the local issuer (API.md §7). They live in the store (table `signing_keys`, not per tenant) so
+ * Signing keys of the local issuer. They live in the store (table `signing_keys`, not per tenant) so
  * that every instance on one database, and the `token` command, sign and verify with the same keys.
  *
  * Lifecycle: one key is active (unretired); `rotate` adds a new one and retires the old; a retired key stays in the

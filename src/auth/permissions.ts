@@ -1,5 +1,5 @@
 /**
- * Permission decisions (API.md §7): which Graph permissions allow which operation. Delegated tokens carry them in
+ * Permission decisions: which Graph permissions allow which operation. Delegated tokens carry them in
  * `scp`, application tokens in `roles`; the verifier has already put either into `principal.permissions`.
  */
 import { ApiError } from '../util/errors.js';

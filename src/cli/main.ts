@@ -81,8 +81,6 @@ program
   .option('--ttl <seconds>', 'lifetime in seconds', '3600')
   .option('--db <path-or-url>', 'the database whose signing key to use [env DATABASE_URL]')
   .option('--data-dir <dir>', 'data directory when --db is not given [env DATA_DIR]', './data')
-  .option('--public-url <url>', 'issuer base URL, as given to serve [env PUBLIC_URL]')
-  .option('--https-port <port>', 'HTTPS port of the server, for the default issuer [env HTTPS_PORT]')
   .action(async (opts: Record<string, string | undefined>) => {
     process.stdout.write(`${await runToken(opts)}\n`);
   });

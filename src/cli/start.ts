@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createApi } from '../api/app.js';
-import { createIssuerRoutes } from '../api/issuer.js';
 import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../api/throttle.js';
 import { loadClients } from '../auth/clients.js';
-import { createLocalIssuer } from '../auth/issuer.js';
+import { createLocalIssuer, databaseIssuerBase } from '../auth/issuer.js';
 import { ensureActiveKey, KeyRing } from '../auth/keys.js';
+import { createIssuerRoutes } from '../auth/token-endpoint.js';
 import { createVerifier, type Verifier } from '../auth/verify.js';
 import { openApiDocument } from '../format/openapi.js';
 import { createMetrics } from '../http/metrics.js';
@@ -23,6 +23,7 @@ export interface RunningServer {
   /** The local CA certificate path, when HTTPS uses the local CA. */
   readonly caPath: string | undefined;
   readonly store: Store;
+  /** The local issuer's name, a property of the database (`iss` is `${issuerBase}/${tid}/v2.0`). */
   readonly issuerBase: string;
   close(): Promise<void>;
 }
@@ -40,7 +41,8 @@ export async function startServer(
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   const store = await openStore({ db: config.db, dataDir: config.dataDir, durability: config.durability });
-  const issuerBase = config.publicUrl ?? `https://localhost:${config.httpsPort > 0 ? config.httpsPort : 8443}`;
+  // The database names the local issuer, not this server's URL: tokens outlive port changes and restarts.
+  const issuerBase = await databaseIssuerBase(store);
   let throttle: Throttle = noThrottle;
   if (config.throttle === 'intune')
     throttle = config.redisUrl

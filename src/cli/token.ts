@@ -1,5 +1,5 @@
 /** `appconfig-graph token`: a token from the local issuer whose signing key lives in the given database. */
-import { createLocalIssuer } from '../auth/issuer.js';
+import { createLocalIssuer, databaseIssuerBase } from '../auth/issuer.js';
 import { KeyRing } from '../auth/keys.js';
 import { openCommandStore } from './store-option.js';
 
@@ -12,9 +12,8 @@ function words(s: string | undefined): string[] | undefined {
 export async function runToken(opts: Record<string, string | undefined>): Promise<string> {
   const store = await openCommandStore(opts);
   try {
-    const httpsPort = opts.httpsPort ?? process.env.HTTPS_PORT ?? '8443';
-    const issuerBase = opts.publicUrl ?? process.env.PUBLIC_URL ?? `https://localhost:${httpsPort}`;
-    const issuer = createLocalIssuer({ keys: new KeyRing(store), issuerBase });
+    // The database names the issuer, so the token is good on every server on it, whatever its ports.
+    const issuer = createLocalIssuer({ keys: new KeyRing(store), issuerBase: await databaseIssuerBase(store) });
     const ttl = Number(opts.ttl ?? 3600);
     if (!Number.isInteger(ttl) || ttl < 1)
       throw new Error(`--ttl must be a whole number of seconds; got '${opts.ttl}'`);

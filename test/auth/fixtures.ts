@@ -4,10 +4,10 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { base64url, type CryptoKey, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
-import type { IssuerRoutes } from '../../src/api/issuer.js';
 import type { ApiRequest } from '../../src/api/types.js';
 import { createLocalIssuer, issuerUrl, type LocalIssuer } from '../../src/auth/issuer.js';
 import { KeyRing, type KeyRingOptions, MemoryKeyStore } from '../../src/auth/keys.js';
+import type { IssuerRoutes } from '../../src/auth/token-endpoint.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 

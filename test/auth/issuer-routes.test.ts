@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIssuerRoutes, type IssuerRoutes } from '../../src/api/issuer.js';
 import type { ApiRequest, ApiResponse } from '../../src/api/types.js';
 import { createClientRegistry } from '../../src/auth/clients.js';
 import { GRAPH_APP_ID, issuerUrl } from '../../src/auth/issuer.js';
+import { createIssuerRoutes, type IssuerRoutes } from '../../src/auth/token-endpoint.js';
 import { createVerifier, type Verifier } from '../../src/auth/verify.js';
 import { BASE, type Setup, setup, T0, TENANT } from './fixtures.js';
 

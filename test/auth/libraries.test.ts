@@ -7,10 +7,10 @@ import { ClientSecretCredential } from '@azure/identity';
 import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIssuerRoutes } from '../../src/api/issuer.js';
 import { createClientRegistry } from '../../src/auth/clients.js';
-import { createLocalIssuer } from '../../src/auth/issuer.js';
+import { createLocalIssuer, LOCAL_ISSUER_HOST } from '../../src/auth/issuer.js';
 import { KeyRing, MemoryKeyStore } from '../../src/auth/keys.js';
+import { createIssuerRoutes } from '../../src/auth/token-endpoint.js';
 import { createVerifier, type Verifier } from '../../src/auth/verify.js';
 import { serveRoutes } from './fixtures.js';
 
@@ -61,12 +61,13 @@ describe('Microsoft clients against the local token endpoint', () => {
     const clients = createClientRegistry({
       clients: [{ clientId: CLIENT_ID, clientSecret: SECRET, roles: ['DeviceManagementApps.ReadWrite.All'] }],
     });
-    // The issuer names itself by its public URL, which here is this very server.
+    // The issuer names the database, not this server (as `serve` does): the clients must not care.
+    const issuerBase = `${LOCAL_ISSUER_HOST}/0123456789abcdef01234567`;
     server = await serveRoutes(
-      (url) => createIssuerRoutes({ issuer: createLocalIssuer({ keys: ring, issuerBase: url }), clients }),
+      () => createIssuerRoutes({ issuer: createLocalIssuer({ keys: ring, issuerBase }), clients }),
       tls,
     );
-    verifier = createVerifier({ mode: 'local', keys: ring, issuerBase: server.url });
+    verifier = createVerifier({ mode: 'local', keys: ring, issuerBase });
   });
   afterAll(() => server.close());
 
