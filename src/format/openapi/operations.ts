@@ -87,7 +87,7 @@ export function versionPaths(model: EdmModel, facts: ApiFacts): Json {
   const cfgParam = pathParam(cfgKey, `The key of the ${cfgType.name}.`);
   const nav = `${ROOT_SINGLETON}.${cfgSet.segment}`;
 
-  addSet(paths, model, facts, {
+  addSet(paths, facts, {
     set: cfgSet,
     type: cfgType,
     collectionPath: root,
@@ -100,7 +100,7 @@ export function versionPaths(model: EdmModel, facts: ApiFacts): Json {
 
   for (const set of [ENTITY_SETS.userStatuses, ENTITY_SETS.deviceStatuses, ENTITY_SETS.assignments]) {
     const type = model.entityTypes.get(set.entityType)!;
-    addSet(paths, model, facts, {
+    addSet(paths, facts, {
       set,
       type,
       collectionPath: `${cfgPath}/${set.segment}`,
@@ -162,7 +162,7 @@ interface SetSpec {
   readonly underParent: boolean;
 }
 
-function addSet(paths: Json, model: EdmModel, facts: ApiFacts, s: SetSpec): void {
+function addSet(paths: Json, facts: ApiFacts, s: SetSpec): void {
   const { set, type } = s;
   const Seg = upper(set.segment);
   const tag = `${s.prefix}.${set.segment}`;
@@ -296,7 +296,6 @@ function addSet(paths: Json, model: EdmModel, facts: ApiFacts, s: SetSpec): void
       errors: [...AUTH, ...missingParent],
     }),
   };
-  void model;
 }
 
 function pathParam(name: string, description: string): Json {
