@@ -3,19 +3,31 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createApi } from '../api/app.js';
+import { MAX_BATCH_REQUESTS } from '../api/batch.js';
+import { MAX_BULK_ITEMS } from '../api/handlers/write.js';
+import { MAX_BODY, MAX_BULK_BODY } from '../api/request.js';
 import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../api/throttle.js';
 import { loadClients } from '../auth/clients.js';
-import { createLocalIssuer, databaseIssuerBase } from '../auth/issuer.js';
+import { createLocalIssuer, DEFAULT_TENANT, databaseIssuerBase } from '../auth/issuer.js';
 import { ensureActiveKey, KeyRing } from '../auth/keys.js';
 import { createIssuerRoutes } from '../auth/token-endpoint.js';
 import { createVerifier, type Verifier } from '../auth/verify.js';
-import { openApiDocument } from '../format/openapi.js';
+import { type ApiFacts, openApiDocument } from '../format/openapi.js';
 import { createMetrics } from '../http/metrics.js';
 import { buildShell } from '../http/server.js';
 import { ensureLocalTls } from '../http/tls.js';
+import type { Version } from '../model/edm.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import type { ServeConfig } from './config.js';
+
+/** The api layer's limits, for the OpenAPI documents. */
+const API_FACTS: ApiFacts = {
+  maxBulkItems: MAX_BULK_ITEMS,
+  maxBatchRequests: MAX_BATCH_REQUESTS,
+  maxBodyBytes: MAX_BODY,
+  maxBulkBodyBytes: MAX_BULK_BODY,
+};
 
 export interface RunningServer {
   readonly httpUrl: string | undefined;
@@ -90,10 +102,11 @@ export async function startServer(
       log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
   });
   const metrics = createMetrics();
-  let openapiText: string | undefined;
-  const openapi = () => {
-    openapiText ??= JSON.stringify(openApiDocument());
-    return openapiText;
+  const openapiTexts = new Map<Version, string>();
+  const openapi = (v: Version): string => {
+    const text = openapiTexts.get(v) ?? JSON.stringify(openApiDocument(v, API_FACTS, DEFAULT_TENANT));
+    openapiTexts.set(v, text);
+    return text;
   };
 
   const shells: { close(): Promise<void> }[] = [];

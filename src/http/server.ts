@@ -18,7 +18,7 @@ export interface ShellDeps {
   readonly store: Store;
   readonly metrics: Metrics;
   readonly log: Logger;
-  readonly openapi: () => string;
+  readonly openapi: (version: 'v1.0' | 'beta') => string;
   readonly https?: { key: string; cert: string };
 }
 
@@ -88,7 +88,12 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
   app.get('/metrics', async (_req, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
-  app.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(deps.openapi()));
+  for (const [path, v] of [
+    ['/openapi.json', 'v1.0'],
+    ['/v1.0/openapi.json', 'v1.0'],
+    ['/beta/openapi.json', 'beta'],
+  ] as const)
+    app.get(path, async (_req, reply) => reply.type('application/json').send(deps.openapi(v)));
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const start = process.hrtime.bigint();
