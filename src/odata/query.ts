@@ -29,7 +29,3 @@ export interface ListQuery {
   /** Also compute the total matching rows (ignoring paging). */
   readonly count: boolean;
 }
-
-export const DEFAULT_PAGE_SIZE = 1000;
-
-export const defaultListQuery = (top = DEFAULT_PAGE_SIZE): ListQuery => ({ orderBy: [], top, skip: 0, count: false });
