@@ -2,7 +2,7 @@
  * `/openapi.json`: an OpenAPI 3.0 description of the served operations, generated from the model (beta
  * schemas, the superset; v1.0 differs as `$metadata` says).
  */
-import type { TypeRef } from '../model/edm.js';
+import { INT32_MAX, INT32_MIN, type TypeRef, VERSIONS } from '../model/edm.js';
 import { modelFor, type StructuredType } from '../model/model.js';
 import { ENTITY_SETS, SUMMARIES } from '../model/resources.js';
 
@@ -15,7 +15,7 @@ function schemaOf(t: TypeRef, collection: boolean, nullable: boolean): Json {
   if (t.kind === 'primitive') {
     s = {
       'Edm.String': { type: 'string' },
-      'Edm.Int32': { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
+      'Edm.Int32': { type: 'integer', format: 'int32', minimum: INT32_MIN, maximum: INT32_MAX },
       'Edm.Boolean': { type: 'boolean' },
       'Edm.DateTimeOffset': {
         type: 'string',
@@ -134,7 +134,7 @@ export function openApiDocument(): Json {
     name: 'version',
     in: 'path',
     required: true,
-    schema: { type: 'string', enum: ['v1.0', 'beta'] },
+    schema: { type: 'string', enum: [...VERSIONS] },
   };
   const idParam = (name: string): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
   const paths: Json = {
