@@ -241,6 +241,17 @@ describe('$filter, $select, $orderby, $count, $search', () => {
       );
     }
   });
+
+  it('refuses a function named like an Object.prototype member as unsupported', async () => {
+    for (const fn of ['constructor', '__proto__']) {
+      const { status, body } = await get(`${BETA}/${big}/userStatuses`, `$filter=${fn}(status)`);
+      expect(status, fn).toBe(400);
+      const err = (body as unknown as { error: { code: string; message: string } }).error;
+      expect(err.message, fn).toMatch(
+        new RegExp(`^The function '${fn}' is not supported; the supported functions are`),
+      );
+    }
+  });
 });
 
 describe('$expand', () => {

@@ -48,7 +48,8 @@ export function bindCall(b: ExpressionBinder, node: CallNode): Expr {
     };
   }
   if (name === 'isof') return isof(b, node);
-  const def = VALUE_FUNCTIONS[name as ValueFunction];
+  // Own keys only: `constructor(x)` must not find Object.prototype's member.
+  const def = Object.hasOwn(VALUE_FUNCTIONS, name) ? VALUE_FUNCTIONS[name as ValueFunction] : undefined;
   if (!def) {
     return b.fail(
       `The function '${name}' is not supported; the supported functions are ${SUPPORTED_FUNCTIONS}.`,
