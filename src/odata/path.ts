@@ -3,11 +3,13 @@
  * does; keys may be a segment (`/userStatuses/abc`) or parenthesised (`/userStatuses('abc')`).
  * An unknown segment is a 400 "Resource not found for the segment 'x'." (graph-reference.md §5 item 7).
  */
+import { qualified } from '../model/edm.js';
 import type { EdmModel, StructuredType } from '../model/model.js';
 import {
+  type ActionName,
   CONTAINED_SETS,
   ENTITY_SETS,
-  ROOT_SINGLETON,
+  type EntitySet,
   type SetName,
   SUMMARIES,
   type SummaryName,
@@ -27,7 +29,7 @@ export type PathTarget =
     }
   | { readonly kind: 'count'; readonly set: SetName; readonly configId?: string; readonly cast?: StructuredType }
   | { readonly kind: 'summary'; readonly summary: SummaryName; readonly configId: string }
-  | { readonly kind: 'action'; readonly action: 'assign'; readonly configId: string };
+  | { readonly kind: 'action'; readonly action: ActionName; readonly configId: string };
 
 const notFoundSegment = (seg: string) => badRequest(`Resource not found for the segment '${seg}'.`, seg);
 
@@ -76,6 +78,29 @@ function castType(model: EdmModel, name: string, base: string): StructuredType |
   return t === b || b.concreteTypes.includes(t) ? t : undefined;
 }
 
+const TOP_LEVEL_SETS: readonly EntitySet[] = Object.values(ENTITY_SETS).filter((s) => !s.contained);
+
+/** The top-level set the path starts with (`deviceAppManagement/mobileAppConfigurations`, `users`), and its length. */
+function topLevelSet(segs: readonly Segment[]): { set: EntitySet; length: number } {
+  const first = segs[0]!;
+  const underSingleton = TOP_LEVEL_SETS.filter((s) => s.singleton !== undefined && eqi(s.singleton, first.name));
+  if (underSingleton.length > 0) {
+    if (first.key !== undefined) throw notFoundSegment(first.raw);
+    const second = segs[1];
+    if (!second) throw notFoundSegment(first.raw);
+    const set = underSingleton.find((s) => eqi(s.segment, second.name));
+    if (!set) throw notFoundSegment(second.raw);
+    return { set, length: 2 };
+  }
+  const set = TOP_LEVEL_SETS.find((s) => s.singleton === undefined && eqi(s.segment, first.name));
+  if (!set) throw notFoundSegment(first.raw);
+  return { set, length: 1 };
+}
+
+/** The bound action `name` spells on `set`'s entities (`assign`, `microsoft.graph.assign`, `graph.assign`). */
+const actionNamed = (set: EntitySet, name: string): ActionName | undefined =>
+  set.actions?.find((a) => eqi(name, a) || eqi(name, qualified(a)) || eqi(name, `graph.${a}`));
+
 /** Resolves the path that follows the version segment (e.g. `/deviceAppManagement/mobileAppConfigurations`). */
 export function parsePath(model: EdmModel, path: string): PathTarget {
   const parts = path.split('/').filter((p, i, a) => p !== '' || (i > 0 && i < a.length - 1));
@@ -87,18 +112,17 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     if (first.name === '$metadata') return { kind: 'metadata' };
     if (first.name === '$batch') return { kind: 'batch' };
   }
-  if (!eqi(first.name, ROOT_SINGLETON) || first.key !== undefined) throw notFoundSegment(first.raw);
-  const second = segs[1];
-  if (!second) throw notFoundSegment(first.raw);
-  if (!eqi(second.name, ENTITY_SETS.configurations.segment)) throw notFoundSegment(second.raw);
+  const top = topLevelSet(segs);
+  const { set: root } = top;
+  const setSeg = segs[top.length - 1]!;
 
-  let i = 2;
-  let configId = second.key;
+  let i = top.length;
+  let configId = setSeg.key;
   let cast: StructuredType | undefined;
-  const base = ENTITY_SETS.configurations.entityType;
+  const base = root.entityType;
   if (configId === undefined) {
     const next = segs[i];
-    if (!next) return { kind: 'collection', set: 'configurations' };
+    if (!next) return { kind: 'collection', set: root.name };
     if (next.key === undefined) {
       const t = castType(model, next.name, base);
       if (t) {
@@ -107,10 +131,10 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
       }
     }
     const after = segs[i];
-    if (!after) return { kind: 'collection', set: 'configurations', ...(cast ? { cast } : {}) };
+    if (!after) return { kind: 'collection', set: root.name, ...(cast ? { cast } : {}) };
     if (after.name === '$count' && after.key === undefined) {
       if (segs.length > i + 1) throw notFoundSegment(segs[i + 1]!.raw);
-      return { kind: 'count', set: 'configurations', ...(cast ? { cast } : {}) };
+      return { kind: 'count', set: root.name, ...(cast ? { cast } : {}) };
     }
     if (cast && after.key === undefined) {
       throw notFoundSegment(after.raw);
@@ -118,7 +142,7 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     configId = after.key ?? after.name;
     i++;
   }
-  // Past the configuration's key: an optional type cast, then a navigation or the assign action.
+  // Past the entity's key: an optional type cast, then a bound action or a navigation of the entity's type.
   let entityCast: StructuredType | undefined = cast;
   const maybeCast = segs[i];
   if (maybeCast && maybeCast.key === undefined && maybeCast.name.includes('.')) {
@@ -129,20 +153,21 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     }
   }
   const nav = segs[i];
-  if (!nav) return { kind: 'entity', set: 'configurations', id: configId, ...(entityCast ? { cast: entityCast } : {}) };
+  if (!nav) return { kind: 'entity', set: root.name, id: configId, ...(entityCast ? { cast: entityCast } : {}) };
   i++;
   const navName = nav.name;
-  if (eqi(navName, 'assign') || eqi(navName, 'microsoft.graph.assign') || eqi(navName, 'graph.assign')) {
+  const action = actionNamed(root, navName);
+  if (action) {
     if (nav.key !== undefined || segs.length > i) throw notFoundSegment(nav.raw);
-    return { kind: 'action', action: 'assign', configId };
+    return { kind: 'action', action, configId };
   }
-  for (const s of Object.values(SUMMARIES)) {
-    if (eqi(navName, s.name)) {
-      if (nav.key !== undefined || segs.length > i) throw notFoundSegment(segs[i]?.raw ?? nav.raw);
-      return { kind: 'summary', summary: s.name, configId };
-    }
+  const navigation = model.entityTypes.get(base)?.navigations.find((n) => eqi(n.name, navName));
+  const summary = navigation && Object.values(SUMMARIES).find((s) => s.name === navigation.name);
+  if (summary) {
+    if (nav.key !== undefined || segs.length > i) throw notFoundSegment(segs[i]?.raw ?? nav.raw);
+    return { kind: 'summary', summary: summary.name, configId };
   }
-  const set = CONTAINED_SETS.find((s) => eqi(s.segment, navName));
+  const set = navigation && CONTAINED_SETS.find((s) => s.segment === navigation.name);
   if (!set) throw notFoundSegment(nav.raw);
   let id = nav.key;
   const rest = segs[i];
