@@ -1,5 +1,5 @@
 /**
- * The query string of a GET → bound query options (API.md §8, §12; OData 4.01 URL conventions §5.1). This module
+ * The query string of a GET → bound query options (docs/queries.md; OData 4.01 URL conventions §5.1). This module
  * reads the query string (splitting, decoding, which parameters are system options and where they apply) and
  * applies the options in their documented order; each option is bound by its own binder in `bind/`. System
  * option names are case-insensitive; on beta the `$` may be left out. An unknown `$`-option, an option given
@@ -199,7 +199,7 @@ interface Built {
 }
 
 /**
- * Binds one level of options in the documented order (DESIGN.md §6): type restriction, filter, search,
+ * Binds one level of options in the documented order (docs/queries.md): type restriction, filter, search,
  * orderby, then top, skip, count; then $format, $select and $expand, which shape what is written.
  */
 function build(

@@ -1,6 +1,6 @@
 /**
  * The semantic form of a collection query, as the store receives it: bound to the model, validated, limits
- * applied. Options apply in one order (DESIGN.md §6): typeNames → filter → search → count → orderby (+ key) →
+ * applied. Options apply in one order (docs/queries.md): typeNames → filter → search → count → orderby (+ key) →
  * skip (first page only) → top.
  */
 import type { Expr, PathExpr } from './semantic.js';
