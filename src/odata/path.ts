@@ -68,8 +68,6 @@ function splitSegment(raw: string): Segment {
   return { raw: text, name, key };
 }
 
-const eqi = (a: string, b: string): boolean => a.length === b.length && a.toLowerCase() === b.toLowerCase();
-
 function castType(model: EdmModel, name: string, base: string): StructuredType | undefined {
   if (!name.includes('.')) return undefined;
   const t = model.structuredByQualifiedName(name);
@@ -78,28 +76,74 @@ function castType(model: EdmModel, name: string, base: string): StructuredType |
   return t === b || b.concreteTypes.includes(t) ? t : undefined;
 }
 
-const TOP_LEVEL_SETS: readonly EntitySet[] = Object.values(ENTITY_SETS).filter((s) => !s.contained);
+/** Top-level sets by lower-cased singleton and segment; the singleton `''` stands for the service root. */
+const TOP_LEVEL: ReadonlyMap<string, ReadonlyMap<string, EntitySet>> = (() => {
+  const out = new Map<string, Map<string, EntitySet>>();
+  for (const s of Object.values(ENTITY_SETS)) {
+    if (s.contained) continue;
+    const under = (s.singleton ?? '').toLowerCase();
+    if (!out.has(under)) out.set(under, new Map());
+    out.get(under)!.set(s.segment.toLowerCase(), s);
+  }
+  return out;
+})();
 
 /** The top-level set the path starts with (`deviceAppManagement/mobileAppConfigurations`, `users`), and its length. */
 function topLevelSet(segs: readonly Segment[]): { set: EntitySet; length: number } {
   const first = segs[0]!;
-  const underSingleton = TOP_LEVEL_SETS.filter((s) => s.singleton !== undefined && eqi(s.singleton, first.name));
-  if (underSingleton.length > 0) {
+  const underSingleton = TOP_LEVEL.get(first.name.toLowerCase());
+  if (underSingleton) {
     if (first.key !== undefined) throw notFoundSegment(first.raw);
     const second = segs[1];
     if (!second) throw notFoundSegment(first.raw);
-    const set = underSingleton.find((s) => eqi(s.segment, second.name));
+    const set = underSingleton.get(second.name.toLowerCase());
     if (!set) throw notFoundSegment(second.raw);
     return { set, length: 2 };
   }
-  const set = TOP_LEVEL_SETS.find((s) => s.singleton === undefined && eqi(s.segment, first.name));
+  const set = TOP_LEVEL.get('')?.get(first.name.toLowerCase());
   if (!set) throw notFoundSegment(first.raw);
   return { set, length: 1 };
 }
 
-/** The bound action `name` spells on `set`'s entities (`assign`, `microsoft.graph.assign`, `graph.assign`). */
-const actionNamed = (set: EntitySet, name: string): ActionName | undefined =>
-  set.actions?.find((a) => eqi(name, a) || eqi(name, qualified(a)) || eqi(name, `graph.${a}`));
+/** What a segment after an entity's key can be. */
+type Next =
+  | { readonly kind: 'action'; readonly action: ActionName }
+  | { readonly kind: 'summary'; readonly summary: SummaryName }
+  | { readonly kind: 'set'; readonly set: EntitySet };
+
+const nextByModel = new WeakMap<EdmModel, Map<SetName, ReadonlyMap<string, Next>>>();
+
+/**
+ * What may follow a key of `set`, by lower-cased name: its bound actions (`assign`, `microsoft.graph.assign`,
+ * `graph.assign`), then the navigations of its entity type that lead to a summary or a contained set.
+ */
+function nextSegments(model: EdmModel, set: EntitySet): ReadonlyMap<string, Next> {
+  let perSet = nextByModel.get(model);
+  if (!perSet) {
+    perSet = new Map();
+    nextByModel.set(model, perSet);
+  }
+  let next = perSet.get(set.name);
+  if (!next) {
+    const out = new Map<string, Next>();
+    for (const action of set.actions ?? []) {
+      for (const spelling of [action, qualified(action), `graph.${action}`]) {
+        out.set(spelling.toLowerCase(), { kind: 'action', action });
+      }
+    }
+    for (const n of model.entityTypes.get(set.entityType)?.navigations ?? []) {
+      const summary = Object.values(SUMMARIES).find((s) => s.name === n.name);
+      const contained = CONTAINED_SETS.find((s) => s.segment === n.name);
+      const key = n.name.toLowerCase();
+      if (out.has(key)) continue;
+      if (summary) out.set(key, { kind: 'summary', summary: summary.name });
+      else if (contained) out.set(key, { kind: 'set', set: contained });
+    }
+    next = out;
+    perSet.set(set.name, next);
+  }
+  return next;
+}
 
 /** Resolves the path that follows the version segment (e.g. `/deviceAppManagement/mobileAppConfigurations`). */
 export function parsePath(model: EdmModel, path: string): PathTarget {
@@ -155,20 +199,17 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
   const nav = segs[i];
   if (!nav) return { kind: 'entity', set: root.name, id: configId, ...(entityCast ? { cast: entityCast } : {}) };
   i++;
-  const navName = nav.name;
-  const action = actionNamed(root, navName);
-  if (action) {
+  const next = nextSegments(model, root).get(nav.name.toLowerCase());
+  if (next?.kind === 'action') {
     if (nav.key !== undefined || segs.length > i) throw notFoundSegment(nav.raw);
-    return { kind: 'action', action, configId };
+    return { kind: 'action', action: next.action, configId };
   }
-  const navigation = model.entityTypes.get(base)?.navigations.find((n) => eqi(n.name, navName));
-  const summary = navigation && Object.values(SUMMARIES).find((s) => s.name === navigation.name);
-  if (summary) {
+  if (next?.kind === 'summary') {
     if (nav.key !== undefined || segs.length > i) throw notFoundSegment(segs[i]?.raw ?? nav.raw);
-    return { kind: 'summary', summary: summary.name, configId };
+    return { kind: 'summary', summary: next.summary, configId };
   }
-  const set = navigation && CONTAINED_SETS.find((s) => s.segment === navigation.name);
-  if (!set) throw notFoundSegment(nav.raw);
+  if (!next) throw notFoundSegment(nav.raw);
+  const set = next.set;
   let id = nav.key;
   const rest = segs[i];
   if (id === undefined && rest) {
