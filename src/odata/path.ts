@@ -161,10 +161,11 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
   const setSeg = segs[top.length - 1]!;
 
   let i = top.length;
-  let configId = setSeg.key;
+  // The top-level entity's key; what is contained in it is scoped by it (`configId`).
+  let key = setSeg.key;
   let cast: StructuredType | undefined;
   const base = root.entityType;
-  if (configId === undefined) {
+  if (key === undefined) {
     const next = segs[i];
     if (!next) return { kind: 'collection', set: root.name };
     if (next.key === undefined) {
@@ -183,7 +184,7 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     if (cast && after.key === undefined) {
       throw notFoundSegment(after.raw);
     }
-    configId = after.key ?? after.name;
+    key = after.key ?? after.name;
     i++;
   }
   // Past the entity's key: an optional type cast, then a bound action or a navigation of the entity's type.
@@ -197,16 +198,16 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     }
   }
   const nav = segs[i];
-  if (!nav) return { kind: 'entity', set: root.name, id: configId, ...(entityCast ? { cast: entityCast } : {}) };
+  if (!nav) return { kind: 'entity', set: root.name, id: key, ...(entityCast ? { cast: entityCast } : {}) };
   i++;
   const next = nextSegments(model, root).get(nav.name.toLowerCase());
   if (next?.kind === 'action') {
     if (nav.key !== undefined || segs.length > i) throw notFoundSegment(nav.raw);
-    return { kind: 'action', action: next.action, configId };
+    return { kind: 'action', action: next.action, configId: key };
   }
   if (next?.kind === 'summary') {
     if (nav.key !== undefined || segs.length > i) throw notFoundSegment(segs[i]?.raw ?? nav.raw);
-    return { kind: 'summary', summary: next.summary, configId };
+    return { kind: 'summary', summary: next.summary, configId: key };
   }
   if (!next) throw notFoundSegment(nav.raw);
   const set = next.set;
@@ -215,12 +216,12 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
   if (id === undefined && rest) {
     if (rest.name === '$count' && rest.key === undefined) {
       if (segs.length > i + 1) throw notFoundSegment(segs[i + 1]!.raw);
-      return { kind: 'count', set: set.name, configId };
+      return { kind: 'count', set: set.name, configId: key };
     }
     id = rest.key ?? rest.name;
     i++;
   }
   if (segs.length > i) throw notFoundSegment(segs[i]!.raw);
-  if (id === undefined) return { kind: 'collection', set: set.name, configId };
-  return { kind: 'entity', set: set.name, configId, id };
+  if (id === undefined) return { kind: 'collection', set: set.name, configId: key };
+  return { kind: 'entity', set: set.name, configId: key, id };
 }
