@@ -8,7 +8,7 @@ import { authorize } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { errorBody } from '../format/errors.js';
 import { ERROR_CONTENT_TYPE, XML_CONTENT_TYPE } from '../format/media.js';
-import type { Version } from '../model/edm.js';
+import { versionNamed } from '../model/edm.js';
 import { modelFor } from '../model/model.js';
 import type { SetName } from '../model/resources.js';
 import { type PathTarget, parsePath } from '../odata/path.js';
@@ -93,8 +93,6 @@ function routeOf(target: PathTarget): string {
   }
 }
 
-const VERSION_BY_LOWER: Record<string, Version> = { 'v1.0': 'v1.0', beta: 'beta' };
-
 export function createApi(deps: ApiDeps) {
   const { store, verifier, throttle, settings } = deps;
 
@@ -160,7 +158,7 @@ export function createApi(deps: ApiDeps) {
     const query = q < 0 ? '' : req.url.slice(q + 1);
     const slash = path.indexOf('/', 1);
     const versionText = slash < 0 ? path.slice(1) : path.slice(1, slash);
-    const version = VERSION_BY_LOWER[versionText.toLowerCase()];
+    const version = versionNamed(versionText);
     if (!version) {
       if (!req.batchItem && deps.issuer) {
         const r = await deps.issuer.handle(req);

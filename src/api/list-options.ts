@@ -1,13 +1,15 @@
 /**
  * System query options of a GET → the semantic `ListQuery` plus what the writer needs ($select, $expand,
- * `@odata.nextLink`). Parsing and binding are `odata/options.ts`; this adds what needs the request: the page
- * size setting, and `$skiptoken` sealing, which needs the server secret and the caller's tenant.
+ * `@odata.nextLink`). Parsing and binding are `odata/options.ts` and `odata/bind/`; this adds what needs the
+ * request: the page size setting, and `$skiptoken` sealing, which needs the server secret and the caller's tenant.
  */
 import { randomBytes } from 'node:crypto';
 import { keyLiteral } from '../format/context.js';
 import type { StructuredType } from '../model/model.js';
 import { ENTITY_SETS, ROOT_SINGLETON, type SetName } from '../model/resources.js';
-import { type ExpandItem, parseQueryOptions, type SelectResult, type TargetKind } from '../odata/options.js';
+import type { ExpandItem } from '../odata/bind/expand.js';
+import type { SelectResult } from '../odata/bind/select.js';
+import { parseQueryOptions, type TargetKind, withSkiptoken } from '../odata/options.js';
 import type { ListQuery } from '../odata/query.js';
 import { openSkiptoken, sealSkiptoken } from '../odata/skiptoken.js';
 import type { Store } from '../store/port.js';
@@ -42,29 +44,6 @@ export function skiptokenKey(store: Store): Promise<Buffer> {
 /** What a token is bound to: the tenant, the version, the collection and the query's row sequence. */
 export const tokenContext = (ctx: Ctx, set: SetName, configId: string | undefined, fingerprint: string): string =>
   [ctx.principal.tenant, ctx.version, set, configId ?? '', fingerprint].join('\n');
-
-const isSkiptokenParam = (ctx: Ctx, name: string): boolean => {
-  const lower = name.toLowerCase();
-  return lower === '$skiptoken' || (ctx.version === 'beta' && lower === 'skiptoken');
-};
-
-/** `query` with its `$skiptoken` replaced by `token`, every other parameter kept as it was written. */
-export function withSkiptoken(ctx: Ctx, query: string, token: string): string {
-  const kept = query.split('&').filter((part) => {
-    if (part === '') return false;
-    const eq = part.indexOf('=');
-    const raw = eq < 0 ? part : part.slice(0, eq);
-    let name: string;
-    try {
-      name = decodeURIComponent(raw.replace(/\+/g, ' '));
-    } catch {
-      return true;
-    }
-    return !isSkiptokenParam(ctx, name);
-  });
-  kept.push(`$skiptoken=${encodeURIComponent(token)}`);
-  return kept.join('&');
-}
 
 export const projection = (
   select: SelectResult | undefined,
@@ -104,7 +83,7 @@ export async function parseListOptions(
       if (!key) throw new Error('nextLink on a request that does not page');
       const token = sealSkiptoken(key, context, position);
       const path = ctx.req.url.split('?', 1)[0];
-      return `${ctx.settings.publicUrl ?? ctx.req.baseUrl}${path}?${withSkiptoken(ctx, ctx.query, token)}`;
+      return `${ctx.settings.publicUrl ?? ctx.req.baseUrl}${path}?${withSkiptoken(ctx.query, ctx.version, token)}`;
     },
   };
 }

@@ -6,6 +6,16 @@
 export type Version = 'v1.0' | 'beta';
 export const VERSIONS: readonly Version[] = ['v1.0', 'beta'];
 
+/** The version a URL segment names, matched case-insensitively as Graph does (`/V1.0/`). */
+export const versionNamed = (text: string): Version | undefined => {
+  const lower = text.toLowerCase();
+  return VERSIONS.find((v) => v === lower);
+};
+
+/** The range of Edm.Int32, the only numeric type here. */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
 export type PrimitiveName = 'Edm.String' | 'Edm.Int32' | 'Edm.Boolean' | 'Edm.DateTimeOffset' | 'Edm.Binary';
 
 /** A property's type, before version resolution. `name` is unqualified for enums and complex types. */

@@ -3,6 +3,12 @@
  * hold. Adding a sibling collection is an entry here plus its type in `graph.ts`.
  */
 
+/** The singleton the configurations hang under (`/deviceAppManagement/mobileAppConfigurations`). */
+export const ROOT_SINGLETON = 'deviceAppManagement';
+
+/** Actions bound to an entity (`…/mobileAppConfigurations/{id}/assign`). */
+export type ActionName = 'assign';
+
 export type SetName = 'configurations' | 'userStatuses' | 'deviceStatuses' | 'assignments';
 
 export interface EntitySet {
@@ -12,6 +18,13 @@ export interface EntitySet {
   readonly entityType: string;
   /** Contained under a configuration (`…/mobileAppConfigurations/{id}/<segment>`). */
   readonly contained: boolean;
+  /**
+   * A set that is not contained is reached through this singleton (`/deviceAppManagement/<segment>`), or from
+   * the service root (`/<segment>`) when there is none.
+   */
+  readonly singleton?: string;
+  /** The actions bound to the set's entities. */
+  readonly actions?: readonly ActionName[];
   /** The property matched case-insensitively by the key-less upsert PATCH (the seed endpoint), if any. */
   readonly principalKey?: 'userPrincipalName';
   /** Properties `$search` looks in. */
@@ -24,6 +37,8 @@ export const ENTITY_SETS: Readonly<Record<SetName, EntitySet>> = {
     segment: 'mobileAppConfigurations',
     entityType: 'managedDeviceMobileAppConfiguration',
     contained: false,
+    singleton: ROOT_SINGLETON,
+    actions: ['assign'],
     searchable: ['displayName', 'description'],
   },
   userStatuses: {
@@ -73,5 +88,3 @@ export const SUMMARIES: Readonly<Record<SummaryName, SummaryDef>> = {
 };
 
 export const CONTAINED_SETS: readonly EntitySet[] = Object.values(ENTITY_SETS).filter((s) => s.contained);
-
-export const ROOT_SINGLETON = 'deviceAppManagement';

@@ -7,7 +7,7 @@
 import { assertNever } from '../util/assert.js';
 import { parseDateTimeOffset } from '../util/datetime.js';
 import { badRequest } from '../util/errors.js';
-import type { TypeRef } from './edm.js';
+import { INT32_MAX, INT32_MIN, type TypeRef } from './edm.js';
 import { complexOf, type EdmModel, enumOf, type Property, type StructuredType } from './model.js';
 
 export type EntityValues = Record<string, unknown>;
@@ -19,8 +19,6 @@ export interface ValidatedEntity {
   readonly values: EntityValues;
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MAX_ID_LENGTH = 256;
 /** Printable characters except those that would break a URL path segment. */

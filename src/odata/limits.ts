@@ -36,5 +36,3 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxSearchWords: 16,
   maxOrderByKeys: 8,
 };
-
-export const withLimits = (over: Partial<QueryLimits> = {}): QueryLimits => ({ ...DEFAULT_LIMITS, ...over });

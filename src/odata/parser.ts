@@ -13,7 +13,7 @@ import type { BinaryOp, ExpandItemSyntax, OrderBySyntax, SelectItemSyntax, Synta
 type Bp = number;
 
 /** Left binding power of each infix operator; all are left-associative. */
-const INFIX: Readonly<Record<string, Bp>> = {
+const INFIX: Readonly<Record<BinaryOp | 'in', Bp>> = {
   or: 1,
   and: 2,
   eq: 3,
@@ -33,11 +33,15 @@ const INFIX: Readonly<Record<string, Bp>> = {
 };
 const UNARY_BP: Bp = 7;
 
+/** The binding power of `word` as an infix operator; own keys only, so `constructor` is a name, not an operator. */
+const infixPower = (word: string): Bp | undefined =>
+  Object.hasOwn(INFIX, word) ? INFIX[word as keyof typeof INFIX] : undefined;
+
 /** Binding power of a node as an operand (for the printer): what it needs around it to parse back the same. */
 export function precedenceOf(node: SyntaxNode): Bp {
   switch (node.kind) {
     case 'binary':
-      return INFIX[node.op]!;
+      return INFIX[node.op];
     case 'in':
       return INFIX.in!;
     case 'not':
@@ -158,7 +162,7 @@ class Parser {
       const t = this.peek();
       if (t.kind !== 'ident') break;
       const op = t.text.toLowerCase();
-      const bp = INFIX[op];
+      const bp = infixPower(op);
       if (bp === undefined || bp < min) break;
       this.next();
       if (op === 'in') {
@@ -263,7 +267,8 @@ class Parser {
     }
     if (t.text === '$it') return this.path(this.node({ kind: 'it', pos: t.pos }));
     if (t.text.startsWith('$')) this.fail(t.pos, `${shown(t.text)} is not supported here.`);
-    if (INFIX[lower] !== undefined) this.fail(t.pos, `expected an expression before the operator ${shown(t.text)}.`);
+    if (infixPower(lower) !== undefined)
+      this.fail(t.pos, `expected an expression before the operator ${shown(t.text)}.`);
     const first: SyntaxNode = t.text.includes('.')
       ? this.node({ kind: 'cast', base: undefined, type: t.text, pos: t.pos })
       : this.node({ kind: 'member', base: undefined, name: t.text, pos: t.pos });

@@ -3,11 +3,13 @@
  * does; keys may be a segment (`/userStatuses/abc`) or parenthesised (`/userStatuses('abc')`).
  * An unknown segment is a 400 "Resource not found for the segment 'x'." (graph-reference.md §5 item 7).
  */
+import { qualified } from '../model/edm.js';
 import type { EdmModel, StructuredType } from '../model/model.js';
 import {
+  type ActionName,
   CONTAINED_SETS,
   ENTITY_SETS,
-  ROOT_SINGLETON,
+  type EntitySet,
   type SetName,
   SUMMARIES,
   type SummaryName,
@@ -27,7 +29,7 @@ export type PathTarget =
     }
   | { readonly kind: 'count'; readonly set: SetName; readonly configId?: string; readonly cast?: StructuredType }
   | { readonly kind: 'summary'; readonly summary: SummaryName; readonly configId: string }
-  | { readonly kind: 'action'; readonly action: 'assign'; readonly configId: string };
+  | { readonly kind: 'action'; readonly action: ActionName; readonly configId: string };
 
 const notFoundSegment = (seg: string) => badRequest(`Resource not found for the segment '${seg}'.`, seg);
 
@@ -66,14 +68,81 @@ function splitSegment(raw: string): Segment {
   return { raw: text, name, key };
 }
 
-const eqi = (a: string, b: string): boolean => a.length === b.length && a.toLowerCase() === b.toLowerCase();
-
 function castType(model: EdmModel, name: string, base: string): StructuredType | undefined {
   if (!name.includes('.')) return undefined;
   const t = model.structuredByQualifiedName(name);
   const b = model.entityTypes.get(base);
   if (!t || !b || t.kind !== 'entity') return undefined;
   return t === b || b.concreteTypes.includes(t) ? t : undefined;
+}
+
+/** Top-level sets by lower-cased singleton and segment; the singleton `''` stands for the service root. */
+const TOP_LEVEL: ReadonlyMap<string, ReadonlyMap<string, EntitySet>> = (() => {
+  const out = new Map<string, Map<string, EntitySet>>();
+  for (const s of Object.values(ENTITY_SETS)) {
+    if (s.contained) continue;
+    const under = (s.singleton ?? '').toLowerCase();
+    if (!out.has(under)) out.set(under, new Map());
+    out.get(under)!.set(s.segment.toLowerCase(), s);
+  }
+  return out;
+})();
+
+/** The top-level set the path starts with (`deviceAppManagement/mobileAppConfigurations`, `users`), and its length. */
+function topLevelSet(segs: readonly Segment[]): { set: EntitySet; length: number } {
+  const first = segs[0]!;
+  const underSingleton = TOP_LEVEL.get(first.name.toLowerCase());
+  if (underSingleton) {
+    if (first.key !== undefined) throw notFoundSegment(first.raw);
+    const second = segs[1];
+    if (!second) throw notFoundSegment(first.raw);
+    const set = underSingleton.get(second.name.toLowerCase());
+    if (!set) throw notFoundSegment(second.raw);
+    return { set, length: 2 };
+  }
+  const set = TOP_LEVEL.get('')?.get(first.name.toLowerCase());
+  if (!set) throw notFoundSegment(first.raw);
+  return { set, length: 1 };
+}
+
+/** What a segment after an entity's key can be. */
+type Next =
+  | { readonly kind: 'action'; readonly action: ActionName }
+  | { readonly kind: 'summary'; readonly summary: SummaryName }
+  | { readonly kind: 'set'; readonly set: EntitySet };
+
+const nextByModel = new WeakMap<EdmModel, Map<SetName, ReadonlyMap<string, Next>>>();
+
+/**
+ * What may follow a key of `set`, by lower-cased name: its bound actions (`assign`, `microsoft.graph.assign`,
+ * `graph.assign`), then the navigations of its entity type that lead to a summary or a contained set.
+ */
+function nextSegments(model: EdmModel, set: EntitySet): ReadonlyMap<string, Next> {
+  let perSet = nextByModel.get(model);
+  if (!perSet) {
+    perSet = new Map();
+    nextByModel.set(model, perSet);
+  }
+  let next = perSet.get(set.name);
+  if (!next) {
+    const out = new Map<string, Next>();
+    for (const action of set.actions ?? []) {
+      for (const spelling of [action, qualified(action), `graph.${action}`]) {
+        out.set(spelling.toLowerCase(), { kind: 'action', action });
+      }
+    }
+    for (const n of model.entityTypes.get(set.entityType)?.navigations ?? []) {
+      const summary = Object.values(SUMMARIES).find((s) => s.name === n.name);
+      const contained = CONTAINED_SETS.find((s) => s.segment === n.name);
+      const key = n.name.toLowerCase();
+      if (out.has(key)) continue;
+      if (summary) out.set(key, { kind: 'summary', summary: summary.name });
+      else if (contained) out.set(key, { kind: 'set', set: contained });
+    }
+    next = out;
+    perSet.set(set.name, next);
+  }
+  return next;
 }
 
 /** Resolves the path that follows the version segment (e.g. `/deviceAppManagement/mobileAppConfigurations`). */
@@ -87,18 +156,18 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     if (first.name === '$metadata') return { kind: 'metadata' };
     if (first.name === '$batch') return { kind: 'batch' };
   }
-  if (!eqi(first.name, ROOT_SINGLETON) || first.key !== undefined) throw notFoundSegment(first.raw);
-  const second = segs[1];
-  if (!second) throw notFoundSegment(first.raw);
-  if (!eqi(second.name, ENTITY_SETS.configurations.segment)) throw notFoundSegment(second.raw);
+  const top = topLevelSet(segs);
+  const { set: root } = top;
+  const setSeg = segs[top.length - 1]!;
 
-  let i = 2;
-  let configId = second.key;
+  let i = top.length;
+  // The top-level entity's key; what is contained in it is scoped by it (`configId`).
+  let key = setSeg.key;
   let cast: StructuredType | undefined;
-  const base = ENTITY_SETS.configurations.entityType;
-  if (configId === undefined) {
+  const base = root.entityType;
+  if (key === undefined) {
     const next = segs[i];
-    if (!next) return { kind: 'collection', set: 'configurations' };
+    if (!next) return { kind: 'collection', set: root.name };
     if (next.key === undefined) {
       const t = castType(model, next.name, base);
       if (t) {
@@ -107,18 +176,18 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
       }
     }
     const after = segs[i];
-    if (!after) return { kind: 'collection', set: 'configurations', ...(cast ? { cast } : {}) };
+    if (!after) return { kind: 'collection', set: root.name, ...(cast ? { cast } : {}) };
     if (after.name === '$count' && after.key === undefined) {
       if (segs.length > i + 1) throw notFoundSegment(segs[i + 1]!.raw);
-      return { kind: 'count', set: 'configurations', ...(cast ? { cast } : {}) };
+      return { kind: 'count', set: root.name, ...(cast ? { cast } : {}) };
     }
     if (cast && after.key === undefined) {
       throw notFoundSegment(after.raw);
     }
-    configId = after.key ?? after.name;
+    key = after.key ?? after.name;
     i++;
   }
-  // Past the configuration's key: an optional type cast, then a navigation or the assign action.
+  // Past the entity's key: an optional type cast, then a bound action or a navigation of the entity's type.
   let entityCast: StructuredType | undefined = cast;
   const maybeCast = segs[i];
   if (maybeCast && maybeCast.key === undefined && maybeCast.name.includes('.')) {
@@ -129,32 +198,30 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     }
   }
   const nav = segs[i];
-  if (!nav) return { kind: 'entity', set: 'configurations', id: configId, ...(entityCast ? { cast: entityCast } : {}) };
+  if (!nav) return { kind: 'entity', set: root.name, id: key, ...(entityCast ? { cast: entityCast } : {}) };
   i++;
-  const navName = nav.name;
-  if (eqi(navName, 'assign') || eqi(navName, 'microsoft.graph.assign') || eqi(navName, 'graph.assign')) {
+  const next = nextSegments(model, root).get(nav.name.toLowerCase());
+  if (next?.kind === 'action') {
     if (nav.key !== undefined || segs.length > i) throw notFoundSegment(nav.raw);
-    return { kind: 'action', action: 'assign', configId };
+    return { kind: 'action', action: next.action, configId: key };
   }
-  for (const s of Object.values(SUMMARIES)) {
-    if (eqi(navName, s.name)) {
-      if (nav.key !== undefined || segs.length > i) throw notFoundSegment(segs[i]?.raw ?? nav.raw);
-      return { kind: 'summary', summary: s.name, configId };
-    }
+  if (next?.kind === 'summary') {
+    if (nav.key !== undefined || segs.length > i) throw notFoundSegment(segs[i]?.raw ?? nav.raw);
+    return { kind: 'summary', summary: next.summary, configId: key };
   }
-  const set = CONTAINED_SETS.find((s) => eqi(s.segment, navName));
-  if (!set) throw notFoundSegment(nav.raw);
+  if (!next) throw notFoundSegment(nav.raw);
+  const set = next.set;
   let id = nav.key;
   const rest = segs[i];
   if (id === undefined && rest) {
     if (rest.name === '$count' && rest.key === undefined) {
       if (segs.length > i + 1) throw notFoundSegment(segs[i + 1]!.raw);
-      return { kind: 'count', set: set.name, configId };
+      return { kind: 'count', set: set.name, configId: key };
     }
     id = rest.key ?? rest.name;
     i++;
   }
   if (segs.length > i) throw notFoundSegment(segs[i]!.raw);
-  if (id === undefined) return { kind: 'collection', set: set.name, configId };
-  return { kind: 'entity', set: set.name, configId, id };
+  if (id === undefined) return { kind: 'collection', set: set.name, configId: key };
+  return { kind: 'entity', set: set.name, configId: key, id };
 }

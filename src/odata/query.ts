@@ -1,6 +1,6 @@
 /**
  * The semantic form of a collection query, as the store receives it: bound to the model, validated, limits
- * applied. Options apply in one order (DESIGN.md §6): typeNames → filter → search → count → orderby (+ key) →
+ * applied. Options apply in one order (docs/queries.md): typeNames → filter → search → count → orderby (+ key) →
  * skip (first page only) → top.
  */
 import type { Expr, PathExpr } from './semantic.js';
@@ -29,7 +29,3 @@ export interface ListQuery {
   /** Also compute the total matching rows (ignoring paging). */
   readonly count: boolean;
 }
-
-export const DEFAULT_PAGE_SIZE = 1000;
-
-export const defaultListQuery = (top = DEFAULT_PAGE_SIZE): ListQuery => ({ orderBy: [], top, skip: 0, count: false });

@@ -37,24 +37,8 @@ export type Literal =
       readonly pos: number;
     };
 
-export type BinaryOp =
-  | 'eq'
-  | 'ne'
-  | 'gt'
-  | 'ge'
-  | 'lt'
-  | 'le'
-  | 'and'
-  | 'or'
-  | 'has'
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'divby'
-  | 'mod';
-
-export const BINARY_OPS: readonly BinaryOp[] = [
+/** The binary operators of OData 4.01 URL conventions §5.1.1.1–2 (the parser gives each its precedence). */
+export const BINARY_OPS = [
   'eq',
   'ne',
   'gt',
@@ -70,7 +54,9 @@ export const BINARY_OPS: readonly BinaryOp[] = [
   'div',
   'divby',
   'mod',
-];
+] as const;
+
+export type BinaryOp = (typeof BINARY_OPS)[number];
 
 export type SyntaxNode =
   | Literal

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { modelFor } from '../../src/model/model.js';
-import { bindFilter, bindOrderBy } from '../../src/odata/bind.js';
+import { bindFilter } from '../../src/odata/bind/filter.js';
+import { bindOrderBy } from '../../src/odata/bind/orderby.js';
 import { QueryBindError } from '../../src/odata/errors.js';
 import { parseFilter, parseOrderBy } from '../../src/odata/parser.js';
 import type { Expr, PathExpr } from '../../src/odata/semantic.js';

@@ -230,6 +230,28 @@ describe('$filter, $select, $orderby, $count, $search', () => {
       expect(err.message, q).toMatch(message);
     }
   });
+
+  it('reads a name that Object.prototype has (constructor, __proto__) as a name, not an operator', async () => {
+    for (const word of ['constructor', '__proto__', 'hasOwnProperty']) {
+      const { status, body } = await get(`${BETA}/${big}/userStatuses`, `$filter=status ${word} 'error'`);
+      expect(status, word).toBe(400);
+      const err = (body as unknown as { error: { code: string; message: string } }).error;
+      expect(err.message, word).toBe(
+        `Syntax error in $filter at position 7: expected an operator or the end of the expression, found '${word}'.`,
+      );
+    }
+  });
+
+  it('refuses a function named like an Object.prototype member as unsupported', async () => {
+    for (const fn of ['constructor', '__proto__']) {
+      const { status, body } = await get(`${BETA}/${big}/userStatuses`, `$filter=${fn}(status)`);
+      expect(status, fn).toBe(400);
+      const err = (body as unknown as { error: { code: string; message: string } }).error;
+      expect(err.message, fn).toMatch(
+        new RegExp(`^The function '${fn}' is not supported; the supported functions are`),
+      );
+    }
+  });
 });
 
 describe('$expand', () => {

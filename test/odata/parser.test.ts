@@ -148,6 +148,15 @@ describe('parseFilter', () => {
     expect(e.message).toMatch(message);
   });
 
+  it('reads names that Object.prototype has as names, never as operators', () => {
+    for (const word of ['constructor', '__proto__', 'toString']) {
+      expect(shape(parseFilter(`${word} eq 'x'`))).toBe(`(${word} eq string:x)`);
+      expect(() => parseFilter(`a ${word} b`)).toThrow(
+        `Syntax error in $filter at position 2: expected an operator or the end of the expression, found '${word}'.`,
+      );
+    }
+  });
+
   it('keeps node positions', () => {
     const t = parseFilter("status eq 'error'");
     expect(t).toMatchObject({

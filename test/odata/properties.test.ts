@@ -9,7 +9,7 @@ import type { SetName } from '../../src/model/resources.js';
 import { parseQueryOptions } from '../../src/odata/options.js';
 import { parseFilter } from '../../src/odata/parser.js';
 import { printExpression } from '../../src/odata/print.js';
-import type { BinaryOp, SyntaxNode } from '../../src/odata/syntax.js';
+import { BINARY_OPS, type BinaryOp, type SyntaxNode } from '../../src/odata/syntax.js';
 import { POSTGRES_QUERY, SQLITE_QUERY } from '../../src/store/sql/filter-dialect.js';
 import { TABLES } from '../../src/store/sql/schema.js';
 import { compileCount, compileList } from '../../src/store/sql/select.js';
@@ -77,23 +77,7 @@ const literal: fc.Arbitrary<SyntaxNode> = fc.oneof(
   })),
 );
 
-const OPS: readonly BinaryOp[] = [
-  'eq',
-  'ne',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-  'and',
-  'or',
-  'has',
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'divby',
-  'mod',
-];
+const OPS: readonly BinaryOp[] = BINARY_OPS;
 
 const { expr } = fc.letrec<{ expr: SyntaxNode; path: SyntaxNode }>((tie) => ({
   path: fc.oneof(

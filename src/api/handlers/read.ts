@@ -4,7 +4,7 @@ import { entityObject, typeOf } from '../../format/entity.js';
 import { TEXT_CONTENT_TYPE } from '../../format/media.js';
 import type { StructuredType } from '../../model/model.js';
 import { ENTITY_SETS, type SetName, SUMMARIES, type SummaryName } from '../../model/resources.js';
-import type { ExpandItem } from '../../odata/options.js';
+import type { ExpandItem } from '../../odata/bind/expand.js';
 import type { StoredEntity } from '../../store/port.js';
 import { notFound } from '../../util/errors.js';
 import type { Ctx } from '../context.js';

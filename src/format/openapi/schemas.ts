@@ -4,7 +4,7 @@
  * ride along) and what it accepts in a body (closed with `additionalProperties: false`, `required` where a
  * create has no default, one variant per concrete type, selected by `@odata.type`).
  */
-import type { TypeRef } from '../../model/edm.js';
+import { INT32_MAX, INT32_MIN, type TypeRef } from '../../model/edm.js';
 import type { EdmModel, Property, StructuredType } from '../../model/model.js';
 import { ENTITY_SETS } from '../../model/resources.js';
 
@@ -16,7 +16,7 @@ export const schemaRef = (name: string): Json => ({ $ref: `#/components/schemas/
 export type InputMode = 'create' | 'update';
 export const inputName = (t: StructuredType, mode: InputMode | 'input'): string => `${t.qualifiedName}.${mode}`;
 
-const INT32 = { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 };
+const INT32 = { type: 'integer', format: 'int32', minimum: INT32_MIN, maximum: INT32_MAX };
 /**
  * `util/datetime.ts` accepts RFC 3339 with an offset, seconds optional, up to 7 fractional digits, on days that
  * exist (29 February is let through in every year: leap years are beyond a pattern worth reading).
