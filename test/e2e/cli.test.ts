@@ -142,6 +142,39 @@ describe('appconfig-graph CLI', () => {
     expect(JSON.parse(await cli(['export', '--db', db])).mobileAppConfigurations).toEqual([]);
   });
 
+  it('import is all or nothing: a file whose last entity takes an existing id changes nothing', async () => {
+    const db = join(dir, 'whole.db');
+    await cli(['seed', '--db', db, '--configurations', '2', '--users', '3']);
+    const before = await cli(['export', '--db', db]);
+    const existing = (JSON.parse(before) as { mobileAppConfigurations: { id: string }[] }).mobileAppConfigurations[1]!
+      .id;
+    const ios = '#microsoft.graph.iosMobileAppConfiguration';
+    const file = join(dir, 'whole.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        mobileAppConfigurations: [
+          {
+            '@odata.type': ios,
+            id: 'fresh',
+            displayName: 'new',
+            userStatuses: [{ userPrincipalName: 'ann@contoso.com' }, { userPrincipalName: 'bob@contoso.com' }],
+          },
+          { '@odata.type': ios, displayName: 'also new' },
+          { '@odata.type': ios, id: existing, displayName: 'collides' },
+        ],
+      }),
+    );
+    const r = await promisify(execFile)(process.execPath, [CLI, 'import', file, '--db', db]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect((r as { code: number }).code).toBe(1);
+    expect((r as { stderr: string }).stderr).toContain(
+      `mobileAppConfigurations[2]: A microsoft.graph.managedDeviceMobileAppConfiguration with id '${existing}' already exists in this tenant. Nothing was imported.`,
+    );
+    expect(await cli(['export', '--db', db])).toBe(before);
+  }, 60_000);
+
   it('serve shuts down gracefully on SIGTERM', async () => {
     const db = join(dir, 'serve.db');
     const s = await spawnServer(['--db', db, '--data-dir', dir, '--https-port', '0']);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Store } from '../../src/store/port.js';
+import { bulkCreateCases } from './conformance/bulk-create.js';
 import { concurrencyCases } from './conformance/concurrency.js';
 import type { Conformance } from './conformance/context.js';
 import { crudCases } from './conformance/crud.js';
@@ -25,6 +26,7 @@ const CASES: readonly ((c: Conformance) => void)[] = [
   pagingCases,
   concurrencyCases,
   keyCases,
+  bulkCreateCases,
 ];
 
 export function storeConformance(kind: StoreKind): void {

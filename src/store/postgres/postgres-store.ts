@@ -22,6 +22,7 @@ import type { ListQuery } from '../../odata/query.js';
 import { ApiError, badRequest } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import type {
+  BulkCreateItem,
   IfMatch,
   NewEntity,
   Page,
@@ -338,6 +339,17 @@ export class PostgresStore implements Store {
     const t = TABLES[set];
     // The foreign key answers for the configuration: no read first.
     return this.op(() => this.insertRow(this.pool, t, scope, entity));
+  }
+
+  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+    await this.op(() =>
+      this.tx(async (c) => {
+        for (const [i, item] of items.entries()) {
+          await this.insertRow(c, TABLES[item.set], item.scope, item.entity, item.label);
+          onProgress?.(i + 1);
+        }
+      }),
+    );
   }
 
   /** Compare-and-set update by id; undefined when nothing matched (absent, or the tag differs). */

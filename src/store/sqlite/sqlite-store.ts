@@ -13,6 +13,7 @@ import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import type {
+  BulkCreateItem,
   IfMatch,
   NewEntity,
   Page,
@@ -190,6 +191,15 @@ export class SqliteStore implements Store {
     const t = TABLES[set];
     // The foreign key answers "does the configuration exist?" as part of the insert.
     return this.insertRow(t, scope, entity);
+  }
+
+  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+    this.tx(() => {
+      for (const [i, item] of items.entries()) {
+        this.insertRow(TABLES[item.set], item.scope, item.entity, item.label);
+        onProgress?.(i + 1);
+      }
+    });
   }
 
   private updateRow(
