@@ -1,4 +1,5 @@
 /** Which PostgreSQL errors mean what: SQLSTATE codes and the pool's own failures. */
+import { ApiError, badRequest } from '../../util/errors.js';
 
 /** A PostgreSQL error as `pg` reports it. */
 export interface PgError {
@@ -62,4 +63,19 @@ export function isUnavailable(e: unknown): boolean {
     ) ||
     (e instanceof AggregateError && e.errors.some(isUnavailable))
   );
+}
+
+/** Database failures as API answers: unreachable → 503; text PostgreSQL cannot hold → 400; the rest stay bugs. */
+export function translate(e: unknown): unknown {
+  if (e instanceof ApiError) return e;
+  if (isUnavailable(e)) {
+    const reason = typeof (e as { code?: unknown }).code === 'string' ? ` (${(e as { code: string }).code})` : '';
+    return new ApiError('ServiceUnavailable', `The database is unavailable${reason}; try again shortly.`, {
+      headers: { 'Retry-After': '1' },
+    });
+  }
+  if (isUnstorableText(e)) {
+    return badRequest('The text contains the character U+0000, which the PostgreSQL store cannot hold; remove it.');
+  }
+  return e;
 }

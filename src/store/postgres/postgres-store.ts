@@ -19,7 +19,7 @@ import pg from 'pg';
 import type { SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
-import { ApiError, badRequest } from '../../util/errors.js';
+import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import type {
   BulkCreateItem,
@@ -55,14 +55,7 @@ import {
   upsertByPrincipalSql,
 } from '../sql/statements.js';
 import { FOLD_COLLATION_SQL, foldFunctionSql, PG_DDL } from './ddl.js';
-import {
-  brokePrincipalIndex,
-  isForeignKeyViolation,
-  isRetryable,
-  isUnavailable,
-  isUniqueViolation,
-  isUnstorableText,
-} from './errors.js';
+import { brokePrincipalIndex, isForeignKeyViolation, isRetryable, isUniqueViolation, translate } from './errors.js';
 import { bulkUpsertByPrincipalSql, POSTGRES_QUERY, toPositional, typeParser } from './query.js';
 
 export interface PostgresOptions {
@@ -567,21 +560,6 @@ export class PostgresStore implements Store {
       return (await this.rows(this.pool, SECRETS.read, [name]))[0]!.value as string;
     });
   }
-}
-
-/** Database failures as API answers: unreachable → 503; text PostgreSQL cannot hold → 400; the rest stay bugs. */
-function translate(e: unknown): unknown {
-  if (e instanceof ApiError) return e;
-  if (isUnavailable(e)) {
-    const reason = typeof (e as { code?: unknown }).code === 'string' ? ` (${(e as { code: string }).code})` : '';
-    return new ApiError('ServiceUnavailable', `The database is unavailable${reason}; try again shortly.`, {
-      headers: { 'Retry-After': '1' },
-    });
-  }
-  if (isUnstorableText(e)) {
-    return badRequest('The text contains the character U+0000, which the PostgreSQL store cannot hold; remove it.');
-  }
-  return e;
 }
 
 /** Opens a pool on `url` (no connection is made until the first query, e.g. `migrate()`). */
