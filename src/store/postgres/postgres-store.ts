@@ -445,7 +445,7 @@ export class PostgresStore implements Store {
       }
       const id = newId();
       const params = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
-      g.rows.push({ index, id, key, values: params.slice(2) });
+      g.rows.push({ index, id, key, values: params.slice(t.scopeColumns.length) });
     }
     return [...groups.values()];
   }
@@ -462,11 +462,7 @@ export class PostgresStore implements Store {
       const columns = Array.from({ length: width }, (_, i) => g.rows.map((r) => r.values[i]));
       let rows: Row[];
       try {
-        rows = await this.rows(c, bulkUpsertByPrincipalSql(t, g.updated), [
-          scope.tenant,
-          scope.configId ?? '',
-          ...columns,
-        ]);
+        rows = await this.rows(c, bulkUpsertByPrincipalSql(t, g.updated), [...scopeParams(t, scope), ...columns]);
       } catch (err) {
         throw this.writeConflict(err, t, scope, g.rows[0]!.id, {});
       }

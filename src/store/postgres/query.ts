@@ -52,16 +52,16 @@ function arrayType(t: TableDef, column: string): string {
  * Many seed-PATCH items with distinct principal names as one statement: the rows arrive as parallel arrays
  * (one parameter per column, so the text is fixed and prepared once), are inserted in principal-key order
  * (two such bulks lock the same names in the same order, so they cannot deadlock each other), and a taken name
- * updates `updated` from the row offered. Parameters: tenant, configuration, then one array per row column.
+ * updates `updated` from the row offered. Parameters: the scope (`scopeParams`), then one array per row column.
  */
 export function bulkUpsertByPrincipalSql(t: TableDef, updated: readonly string[]): string {
   const all = insertColumns(t);
-  const row = all.filter((c) => c !== 'tenant_id' && c !== 'configuration_id');
+  const row = all.slice(t.scopeColumns.length);
   const sets = ['etag', ...updated].map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   return (
-    `INSERT INTO ${t.table} (${all.join(', ')}) SELECT ?, ?, ${row.map((c) => `v.${c}`).join(', ')} ` +
+    `INSERT INTO ${t.table} (${all.join(', ')}) SELECT ${t.scopeColumns.map(() => '?').join(', ')}, ${row.map((c) => `v.${c}`).join(', ')} ` +
     `FROM unnest(${row.map((c) => `?::${arrayType(t, c)}`).join(', ')}) AS v(${row.join(', ')}) ORDER BY v.${t.principalKeyColumn} ` +
-    `ON CONFLICT (tenant_id, configuration_id, ${t.principalKeyColumn}) DO UPDATE SET ${sets} RETURNING *`
+    `ON CONFLICT (${t.scopeColumns.join(', ')}, ${t.principalKeyColumn}) DO UPDATE SET ${sets} RETURNING *`
   );
 }
 

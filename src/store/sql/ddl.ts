@@ -49,7 +49,7 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
   const out = [`CREATE TABLE IF NOT EXISTS ${t.table} (\n  ${cols.join(',\n  ')}\n)${d.tableSuffix}`];
   if (t.principalKeyColumn) {
     out.push(
-      `CREATE UNIQUE INDEX IF NOT EXISTS ${t.table}_principal ON ${t.table} (tenant_id, configuration_id, ${t.principalKeyColumn})`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${t.table}_principal ON ${t.table} (${t.scopeColumns.join(', ')}, ${t.principalKeyColumn})`,
     );
   }
   return out;

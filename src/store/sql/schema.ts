@@ -32,6 +32,8 @@ export interface TableDef {
   readonly principalKeyColumn: string | undefined;
   /** The table a contained set's rows hang under (its `configuration_id`), from the model's navigations. */
   readonly container: TableDef | undefined;
+  /** The columns that scope a row (and its principal key): the tenant, and the configuration when contained. */
+  readonly scopeColumns: readonly string[];
   /**
    * Server-kept stamps the store maintains, from the type's server-managed properties: set on insert (created,
    * modified, version 1) and on every update (modified, version + 1).
@@ -60,17 +62,17 @@ function codecFor(p: Property): ColumnCodec {
   }
 }
 
-const beta = modelFor('beta');
-
 /** The set that navigates to `set` (contains it), as the model's navigation properties say. */
 function containerOf(set: EntitySet): EntitySet | undefined {
   if (!set.contained) return undefined;
   const owner = Object.values(ENTITY_SETS).find(
     (s) =>
       !s.contained &&
-      beta.entityTypes
-        .get(s.entityType)
-        ?.navigations.some((n) => n.name === set.segment && n.target === set.entityType && n.collection),
+      VERSIONS.some((v) =>
+        modelFor(v)
+          .entityTypes.get(s.entityType)
+          ?.navigations.some((n) => n.name === set.segment && n.target === set.entityType && n.collection),
+      ),
   );
   if (!owner) throw new Error(`no entity set contains ${set.name}`);
   return owner;
@@ -104,6 +106,7 @@ function tableFor(set: EntitySet, tables: Partial<Record<SetName, TableDef>>): T
     hasTypeColumn: polymorphic(set.entityType),
     principalKeyColumn: set.principalKey ? 'principal_key' : undefined,
     container: owner ? tables[owner.name] : undefined,
+    scopeColumns: owner ? ['tenant_id', 'configuration_id'] : ['tenant_id'],
     stamps: { ...(created ? { created } : {}), ...(modified ? { modified } : {}), ...(version ? { version } : {}) },
   };
 }

@@ -65,7 +65,7 @@ export function upsertByPrincipalSql(t: TableDef, columns: readonly string[]): s
   const cols = insertColumns(t);
   return (
     `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (tenant_id, configuration_id, ${t.principalKeyColumn}) DO UPDATE SET ${updateSets(t, columns).join(', ')} RETURNING *`
+    `ON CONFLICT (${t.scopeColumns.join(', ')}, ${t.principalKeyColumn}) DO UPDATE SET ${updateSets(t, columns).join(', ')} RETURNING *`
   );
 }
 
