@@ -10,8 +10,8 @@
  * - `version = version + 1` happens under the row lock of the UPDATE;
  * - a contained row cannot outlive its configuration (foreign key, ON DELETE CASCADE), which also answers
  *   "does the configuration exist?" for inserts without a separate read.
- * Reads and writes that find nothing ask why afterwards (404 configuration / 412 / 404 entity, in SQLite's
- * order), so the common path is one round trip.
+ * Reads and writes that find nothing ask why afterwards (404 configuration / 412 / 404 entity, in the order
+ * of `explainMiss` in sql/errors.ts), so the common path is one round trip.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -224,7 +224,7 @@ export class SqliteStore implements Store {
 
   /**
    * One UPDATE … RETURNING with the `If-Match` tags as a guard (compare-and-set); only when it changes nothing
-   * is the row read, to say whether that was a 404 or a 412.
+   * does the store ask why (sql/errors.ts `explainMiss`).
    */
   async update(
     set: SetName,
@@ -248,7 +248,7 @@ export class SqliteStore implements Store {
       }
     }
     if (row) return decodeRow(t, row);
-    // A row that is there but was not updated failed the If-Match guard: the explanation answers 412 for it.
+    // A row that is there but was not updated failed the If-Match guard, which the explanation answers with 412.
     throw explainMiss(t, scope, id, ifMatch, this.containerFound(t, scope));
   }
 
