@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, spawnServer, stopped } from '../helpers/process.js';
+import { freshSchema, postgresAvailable } from '../store/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'appconfig-graph-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,14 +143,14 @@ describe('appconfig-graph CLI', () => {
     expect(JSON.parse(await cli(['export', '--db', db])).mobileAppConfigurations).toEqual([]);
   });
 
-  it('import is all or nothing: a file whose last entity takes an existing id changes nothing', async () => {
-    const db = join(dir, 'whole.db');
+  /** Seeds `db`, then imports a file whose last configuration takes one of the seeded ids. */
+  async function importCollidingLast(name: string, db: string): Promise<void> {
     await cli(['seed', '--db', db, '--configurations', '2', '--users', '3']);
     const before = await cli(['export', '--db', db]);
     const existing = (JSON.parse(before) as { mobileAppConfigurations: { id: string }[] }).mobileAppConfigurations[1]!
       .id;
     const ios = '#microsoft.graph.iosMobileAppConfiguration';
-    const file = join(dir, 'whole.json');
+    const file = join(dir, `whole-${name}.json`);
     writeFileSync(
       file,
       JSON.stringify({
@@ -173,7 +174,24 @@ describe('appconfig-graph CLI', () => {
       `mobileAppConfigurations[2]: A microsoft.graph.managedDeviceMobileAppConfiguration with id '${existing}' already exists in this tenant. Nothing was imported.`,
     );
     expect(await cli(['export', '--db', db])).toBe(before);
+  }
+
+  it('import is all or nothing: a file whose last entity takes an existing id changes nothing', async () => {
+    await importCollidingLast('sqlite', join(dir, 'whole.db'));
   }, 60_000);
+
+  it.skipIf(!postgresAvailable)(
+    'import is all or nothing on PostgreSQL too',
+    async () => {
+      const schema = await freshSchema();
+      try {
+        await importCollidingLast('postgres', schema.url);
+      } finally {
+        await schema.drop();
+      }
+    },
+    60_000,
+  );
 
   it('serve shuts down gracefully on SIGTERM', async () => {
     const db = join(dir, 'serve.db');
