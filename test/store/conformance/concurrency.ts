@@ -1,4 +1,4 @@
-/** Store conformance: Concurrency. */
+/** Store conformance: concurrent writers on one store. */
 import { describe, expect, it } from 'vitest';
 import type { Store, StoredEntity } from '../../../src/store/port.js';
 import { byPrincipal, query } from '../fixtures.js';

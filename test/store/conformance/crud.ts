@@ -1,4 +1,4 @@
-/** Store conformance: CRUD: lifecycle, configurations, tenants, contained sets. */
+/** Store conformance: the life cycle, configurations CRUD, tenant isolation and contained sets. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/port.js';
 import {

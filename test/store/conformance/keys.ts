@@ -1,4 +1,4 @@
-/** Store conformance: Issuer keys and secrets. */
+/** Store conformance: the local issuer's signing keys and the server secrets. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/port.js';
 import { newTenant } from '../fixtures.js';

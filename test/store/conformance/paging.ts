@@ -1,4 +1,4 @@
-/** Store conformance: Paging while others write. */
+/** Store conformance: keyset paging stays correct while others write. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/port.js';
 import { ids, query, userStatus, walk } from '../fixtures.js';

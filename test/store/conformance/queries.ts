@@ -1,4 +1,4 @@
-/** Store conformance: Queries: $filter, $orderby, $search, $count, paging. */
+/** Store conformance: collection queries ($filter, $orderby, $search, $count, paging). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Scope, Store, StoredEntity } from '../../../src/store/port.js';
 import {

@@ -1,4 +1,4 @@
-/** Store conformance: Principal names and the seed PATCH (upsert). */
+/** Store conformance: unique principal names and the seed PATCH (upsert). */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/port.js';
 import { byId, byPrincipal, configuration, deviceStatus, failure, query, userStatus, walk } from '../fixtures.js';

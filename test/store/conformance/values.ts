@@ -1,4 +1,4 @@
-/** Store conformance: Values: every type round-trips as written. */
+/** Store conformance: every kind of value round-trips as written. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/port.js';
 import { ids, query, userStatus } from '../fixtures.js';
