@@ -1,16 +1,20 @@
 /**
  * `import` / `export`: a tenant's data as Graph-shaped JSON (beta representation, the superset):
  * `{"tenant": "...", "mobileAppConfigurations": [{...configuration, "assignments": [...], "userStatuses": [...], "deviceStatuses": [...]}]}`.
- * Import validates every entity against the model exactly as the API does and keeps ids.
+ * Import validates every entity against the model exactly as the API does and keeps ids; it writes the whole file
+ * in one transaction, so a file that cannot be imported whole changes nothing.
  */
 import { readFileSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
 import { DEFAULT_TENANT } from '../auth/issuer.js';
 import { entityObject } from '../format/entity.js';
 import { modelFor } from '../model/model.js';
 import { CONTAINED_SETS, ENTITY_SETS, type SetName } from '../model/resources.js';
 import { completeForCreate, validateEntity } from '../model/validate.js';
-import type { NewEntity, Scope, Store, StoredEntity } from '../store/port.js';
+import type { BulkCreateItem, NewEntity, Scope, Store, StoredEntity } from '../store/port.js';
 import { nowDateTimeOffset } from '../util/datetime.js';
+import { ApiError } from '../util/errors.js';
+import { newId } from '../util/ids.js';
 import { openCommandStore } from './store-option.js';
 
 const model = modelFor('beta');
@@ -122,23 +126,39 @@ function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } 
   return { tenant: typeof d.tenant === 'string' ? d.tenant : undefined, configs };
 }
 
+/** The planned file as one ordered bulk create: each configuration, then what it contains. */
+function bulkOf(tenant: string, configs: readonly Planned[]): BulkCreateItem[] {
+  const out: BulkCreateItem[] = [];
+  for (const [i, { config }] of configs.entries()) {
+    const where = `mobileAppConfigurations[${i}]`;
+    // A configuration without an id gets one here, so its contained entities can name it in the same bulk.
+    const id = config.entity.id ?? newId();
+    out.push({ set: 'configurations', scope: { tenant }, entity: { ...config.entity, id }, label: where });
+    for (const { set, items } of config.children) {
+      const segment = ENTITY_SETS[set].segment;
+      for (const [k, entity] of items.entries())
+        out.push({ set, scope: { tenant, configId: id }, entity, label: `${where}.${segment}[${k}]` });
+    }
+  }
+  return out;
+}
+
+/**
+ * Imports the file all or nothing. `progress` is told the total before the first write, then how many entities
+ * are written so far.
+ */
 export async function importTenant(
   store: Store,
   doc: unknown,
   tenantOverride?: string,
+  progress?: { start(total: number): void; update(written: number): void },
 ): Promise<{ tenant: string; entities: number }> {
   const { tenant: fileTenant, configs } = plan(doc);
   const tenant = tenantOverride ?? fileTenant ?? DEFAULT_TENANT;
-  let entities = 0;
-  for (const { config } of configs) {
-    const created = await store.create('configurations', { tenant }, config.entity);
-    entities++;
-    for (const { set, items } of config.children) {
-      for (const item of items) await store.create(set, { tenant, configId: created.id }, item);
-      entities += items.length;
-    }
-  }
-  return { tenant, entities };
+  const items = bulkOf(tenant, configs);
+  progress?.start(items.length);
+  await store.createAll(items, progress ? (n) => progress.update(n) : undefined);
+  return { tenant, entities: items.length };
 }
 
 export async function runExport(opts: Record<string, string | undefined>): Promise<void> {
@@ -153,10 +173,23 @@ export async function runExport(opts: Record<string, string | undefined>): Promi
 export async function runImport(file: string, opts: Record<string, string | undefined>): Promise<void> {
   const doc: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const store = await openCommandStore(opts);
+  // A bar only where someone watches: redirected standard error gets the one-line summary alone.
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: 'importing {bar} {percentage}% | {value}/{total} entities', stream: process.stderr })
+    : undefined;
+  let r: { tenant: string; entities: number };
   try {
-    const r = await importTenant(store, doc, opts.tenant);
-    process.stderr.write(`imported ${r.entities} entities into tenant ${r.tenant}\n`);
+    r = await importTenant(
+      store,
+      doc,
+      opts.tenant,
+      bar && { start: (total) => bar.start(total, 0), update: (n) => bar.update(n) },
+    );
+  } catch (e) {
+    throw e instanceof ApiError ? new Error(`${e.message} Nothing was imported.`) : e;
   } finally {
+    bar?.stop();
     await store.close();
   }
+  process.stderr.write(`imported ${r.entities} entities into tenant ${r.tenant}\n`);
 }

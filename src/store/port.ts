@@ -46,6 +46,15 @@ export interface UpsertItem {
   readonly label?: string;
 }
 
+/** One entity of an all-or-nothing bulk create (`Store.createAll`). */
+export interface BulkCreateItem {
+  readonly set: SetName;
+  readonly scope: Scope;
+  readonly entity: NewEntity;
+  /** Where the entity sits in its source (`mobileAppConfigurations[3]`), for messages. */
+  readonly label?: string;
+}
+
 export interface UpsertResult {
   readonly entity: StoredEntity;
   readonly created: boolean;
@@ -89,6 +98,11 @@ export interface Store {
   count(set: SetName, scope: Scope, query: ListQuery): Promise<number>;
   /** 409 on a taken id or principal name; 404 when the configuration of a contained set is gone. */
   create(set: SetName, scope: Scope, entity: NewEntity): Promise<StoredEntity>;
+  /**
+   * Creates every item, in order, in one transaction: all or none (the `import` command). Answers as `create`
+   * does, the failing item's label first. `onProgress` is told how many items are written so far.
+   */
+  createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void>;
   /** Applies `changes`; 404 when absent, 412 when `ifMatch` matches no current tag, 409 on a taken principal name. */
   update(set: SetName, scope: Scope, id: string, changes: EntityValues, ifMatch?: IfMatch): Promise<StoredEntity>;
   /** 404 when absent, 412 on mismatch. Deleting a configuration deletes everything under it. */

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, spawnServer, stopped } from '../helpers/process.js';
+import { freshSchema, postgresAvailable } from '../store/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'appconfig-graph-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,6 +143,56 @@ describe('appconfig-graph CLI', () => {
     expect((r as { stderr: string }).stderr).toContain("mobileAppConfigurations[1]: the id 'same' appears twice");
     expect(JSON.parse(await cli(['export', '--db', db])).mobileAppConfigurations).toEqual([]);
   });
+
+  /** Seeds `db`, then imports a file whose last configuration takes one of the seeded ids. */
+  async function importCollidingLast(name: string, db: string): Promise<void> {
+    await cli(['seed', '--db', db, '--configurations', '2', '--users', '3']);
+    const before = await cli(['export', '--db', db]);
+    const existing = (JSON.parse(before) as { mobileAppConfigurations: { id: string }[] }).mobileAppConfigurations[1]!
+      .id;
+    const ios = '#microsoft.graph.iosMobileAppConfiguration';
+    const file = join(dir, `whole-${name}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        mobileAppConfigurations: [
+          {
+            '@odata.type': ios,
+            id: 'fresh',
+            displayName: 'new',
+            userStatuses: [{ userPrincipalName: 'ann@contoso.com' }, { userPrincipalName: 'bob@contoso.com' }],
+          },
+          { '@odata.type': ios, displayName: 'also new' },
+          { '@odata.type': ios, id: existing, displayName: 'collides' },
+        ],
+      }),
+    );
+    const r = await promisify(execFile)(process.execPath, [CLI, 'import', file, '--db', db]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect((r as { code: number }).code).toBe(1);
+    expect((r as { stderr: string }).stderr).toContain(
+      `mobileAppConfigurations[2]: A microsoft.graph.managedDeviceMobileAppConfiguration with id '${existing}' already exists in this tenant. Nothing was imported.`,
+    );
+    expect(await cli(['export', '--db', db])).toBe(before);
+  }
+
+  it('import is all or nothing: a file whose last entity takes an existing id changes nothing', async () => {
+    await importCollidingLast('sqlite', join(dir, 'whole.db'));
+  }, 60_000);
+
+  it.skipIf(!postgresAvailable)(
+    'import is all or nothing on PostgreSQL too',
+    async () => {
+      const schema = await freshSchema();
+      try {
+        await importCollidingLast('postgres', schema.url);
+      } finally {
+        await schema.drop();
+      }
+    },
+    60_000,
+  );
 
   it('serve shuts down gracefully on SIGTERM', async () => {
     const db = join(dir, 'serve.db');

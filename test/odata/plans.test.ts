@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelFor } from '../../src/model/model.js';
 import type { SetName } from '../../src/model/resources.js';
 import { parseQueryOptions } from '../../src/odata/options.js';
-import { toPositional } from '../../src/store/postgres/dialect.js';
+import { POSTGRES_QUERY, toPositional } from '../../src/store/postgres/query.js';
 import { schemaSql } from '../../src/store/sql/ddl.js';
-import { POSTGRES_QUERY, type QueryDialect, SQLITE_QUERY } from '../../src/store/sql/filter-dialect.js';
+import type { QueryDialect } from '../../src/store/sql/query-dialect.js';
 import { TABLES } from '../../src/store/sql/schema.js';
 import { compileList } from '../../src/store/sql/select.js';
-import { SQLITE_DDL, SQLITE_FUNCTIONS } from '../../src/store/sqlite/dialect.js';
+import { SQLITE_DDL, SQLITE_FUNCTIONS } from '../../src/store/sqlite/ddl.js';
+import { SQLITE_QUERY } from '../../src/store/sqlite/query.js';
 import { freshSchema, openPostgresIn, postgresAvailable, type TestSchema } from '../store/stores.js';
 
 const BETA = modelFor('beta');

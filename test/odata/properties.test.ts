@@ -10,9 +10,10 @@ import { parseQueryOptions } from '../../src/odata/options.js';
 import { parseFilter } from '../../src/odata/parser.js';
 import { printExpression } from '../../src/odata/print.js';
 import { BINARY_OPS, type BinaryOp, type SyntaxNode } from '../../src/odata/syntax.js';
-import { POSTGRES_QUERY, SQLITE_QUERY } from '../../src/store/sql/filter-dialect.js';
+import { POSTGRES_QUERY } from '../../src/store/postgres/query.js';
 import { TABLES } from '../../src/store/sql/schema.js';
 import { compileCount, compileList } from '../../src/store/sql/select.js';
+import { SQLITE_QUERY } from '../../src/store/sqlite/query.js';
 
 const KEYWORDS = new Set([
   'eq',

@@ -6,8 +6,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/port.js';
-import { foldFunctionSql, toPositional } from '../../src/store/postgres/dialect.js';
+import { foldFunctionSql } from '../../src/store/postgres/ddl.js';
 import { openPostgres, type PostgresStore, preparedStatements } from '../../src/store/postgres/postgres-store.js';
+import { toPositional } from '../../src/store/postgres/query.js';
 import { TABLES } from '../../src/store/sql/schema.js';
 import { assignment, byPrincipal, configuration, newTenant, query, userStatus } from './fixtures.js';
 import {

@@ -10,8 +10,8 @@
  * - `version = version + 1` happens under the row lock of the UPDATE;
  * - a contained row cannot outlive its configuration (foreign key, ON DELETE CASCADE), which also answers
  *   "does the configuration exist?" for inserts without a separate read.
- * Reads and writes that find nothing ask why afterwards (404 configuration / 412 / 404 entity, in SQLite's
- * order), so the common path is one round trip.
+ * Reads and writes that find nothing ask why afterwards (404 configuration / 412 / 404 entity, in the order
+ * of `explainMiss` in sql/errors.ts), so the common path is one round trip.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,9 +19,10 @@ import pg from 'pg';
 import type { SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
-import { ApiError, badRequest } from '../../util/errors.js';
+import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import type {
+  BulkCreateItem,
   IfMatch,
   NewEntity,
   Page,
@@ -35,35 +36,27 @@ import type {
 } from '../port.js';
 import { decodeRow, encode, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
-import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
-import { POSTGRES_QUERY } from '../sql/filter-dialect.js';
+import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
 import { insertParams, updateParts } from '../sql/params.js';
+import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
 import { TABLES, type TableDef } from '../sql/schema.js';
-import { compileCount, compileList, positionAfter } from '../sql/select.js';
+import { compileCount, compileList } from '../sql/select.js';
 import {
-  configurationExists,
+  containerExists,
+  deleteScopeSql,
   deleteSql,
   insertSql,
+  SECRETS,
+  SIGNING_KEYS,
   scopeParams,
   selectById,
   statusCountsSql,
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
-import {
-  brokePrincipalIndex,
-  bulkUpsertByPrincipalSql,
-  FOLD_COLLATION_SQL,
-  foldFunctionSql,
-  isForeignKeyViolation,
-  isRetryable,
-  isUnavailable,
-  isUniqueViolation,
-  isUnstorableText,
-  PG_DDL,
-  toPositional,
-  typeParser,
-} from './dialect.js';
+import { FOLD_COLLATION_SQL, foldFunctionSql, PG_DDL } from './ddl.js';
+import { brokePrincipalIndex, isForeignKeyViolation, isRetryable, isUniqueViolation, translate } from './errors.js';
+import { bulkUpsertByPrincipalSql, POSTGRES_QUERY, toPositional, typeParser } from './query.js';
 
 export interface PostgresOptions {
   /** `postgres://user@host:port/db?...`; libpq's `options=-c search_path=...` is honoured. */
@@ -123,12 +116,11 @@ const guardOf = (ifMatch: IfMatch | undefined): readonly string[] => (ifMatch &&
 
 /** A contained row and whether its configuration exists, in one round trip (no row at all: no configuration). */
 const locateSql = (t: TableDef, column: string): string =>
-  `SELECT s.* FROM ${TABLES.configurations.table} c LEFT JOIN ${t.table} s ` +
+  `SELECT s.* FROM ${t.container!.table} c LEFT JOIN ${t.table} s ` +
   `ON s.tenant_id = c.tenant_id AND s.configuration_id = c.id AND s.${column} = ? WHERE c.tenant_id = ? AND c.id = ?`;
 
 /** Locks the configuration row so two `assign` actions on it run one after the other. */
-const lockConfiguration = (): string =>
-  `SELECT 1 AS found FROM ${TABLES.configurations.table} WHERE tenant_id = ? AND id = ? FOR NO KEY UPDATE`;
+const lockContainer = (t: TableDef): string => `${containerExists(t)} FOR NO KEY UPDATE`;
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
@@ -200,19 +192,16 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async configurationFound(db: Db, scope: Scope): Promise<boolean> {
-    return (await this.rows(db, configurationExists(), [scope.tenant, scope.configId ?? ''])).length > 0;
+  private async containerFound(db: Db, t: TableDef, scope: Scope): Promise<boolean> {
+    if (!t.container) return true;
+    return (await this.rows(db, containerExists(t), [scope.tenant, scope.configId ?? ''])).length > 0;
   }
 
   private async requireConfiguration(db: Db, t: TableDef, scope: Scope): Promise<void> {
-    if (t.set.contained && !(await this.configurationFound(db, scope)))
-      throw missingConfiguration(scope.configId ?? '');
+    if (!(await this.containerFound(db, t, scope))) throw missingContainer(t, scope);
   }
 
-  /**
-   * Why a keyed UPDATE/DELETE touched nothing, in SQLite's order: the configuration is gone (404); `If-Match`
-   * was given (412: the tag differs or the entity is absent); the entity is absent (404).
-   */
+  /** Why a keyed UPDATE/DELETE touched nothing (sql/errors.ts `explainMiss`). */
   private async explainMiss(
     db: Db,
     t: TableDef,
@@ -221,10 +210,7 @@ export class PostgresStore implements Store {
     ifMatch: IfMatch | undefined,
     label?: string,
   ): Promise<ApiError> {
-    if (t.set.contained && !(await this.configurationFound(db, scope)))
-      return missingConfiguration(scope.configId ?? '');
-    if (ifMatch) return etagMismatch(t, id);
-    return missingEntity(t, id, scope, label);
+    return explainMiss(t, scope, id, ifMatch, await this.containerFound(db, t, scope), label);
   }
 
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────────────────────
@@ -271,7 +257,7 @@ export class PostgresStore implements Store {
       }
       const found = await this.rows(this.pool, locateSql(t, 'id'), [id, ...scopeParams(t, scope)]);
       const row = found[0];
-      if (!row) throw missingConfiguration(scope.configId ?? '');
+      if (!row) throw missingContainer(t, scope);
       return row.id === null ? undefined : decodeRow(t, row);
     });
   }
@@ -284,14 +270,7 @@ export class PostgresStore implements Store {
       const count = query.count ? await this.countRows(db, t, scope, query) : undefined;
       // Rows exist only under an existing configuration, so only an empty page needs to ask.
       if (rows.length === 0) await this.requireConfiguration(db, t, scope);
-      const more = rows.length > query.top;
-      if (more) rows.length = query.top;
-      const last = rows[rows.length - 1];
-      return {
-        items: rows.map((r) => decodeRow(t, r)),
-        ...(more && last ? { next: positionAfter(t, query, last) } : {}),
-        ...(count !== undefined ? { count } : {}),
-      };
+      return pageOf(t, query, rows, count);
     };
     // With a count, the page and the count come from one snapshot, as SQLite's single transaction gives.
     return this.op(() =>
@@ -318,14 +297,7 @@ export class PostgresStore implements Store {
     return this.op(async () => {
       const rows = await this.rows(this.pool, statusCountsSql(t), scopeParams(t, scope));
       if (rows.length === 0) await this.requireConfiguration(this.pool, t, scope);
-      const byStatus = new Map<number, number>();
-      let lastReported: string | undefined;
-      for (const r of rows) {
-        byStatus.set(Number(r.status), Number(r.n));
-        const last = r.last as string | null;
-        if (last && (!lastReported || last > lastReported)) lastReported = last;
-      }
-      return { byStatus, lastReported };
+      return statusCountsOf(rows);
     });
   }
 
@@ -340,22 +312,19 @@ export class PostgresStore implements Store {
     values: EntityValues,
     label?: string,
   ): unknown {
-    if (isUniqueViolation(e)) {
-      return brokePrincipalIndex(e, t.table)
-        ? conflict(t, `userPrincipalName '${String(values.userPrincipalName)}'`, label)
-        : conflict(t, `id '${id}'`, label);
-    }
-    if (isForeignKeyViolation(e)) return missingConfiguration(scope.configId ?? '');
+    if (isUniqueViolation(e))
+      return brokePrincipalIndex(e, t.table) ? principalTaken(t, values, label) : idTaken(t, id, label);
+    if (isForeignKeyViolation(e)) return missingContainer(t, scope);
     return e;
   }
 
-  private async insertRow(db: Db, t: TableDef, scope: Scope, e: NewEntity): Promise<StoredEntity> {
+  private async insertRow(db: Db, t: TableDef, scope: Scope, e: NewEntity, label?: string): Promise<StoredEntity> {
     const id = e.id ?? newId();
     try {
       const row = (await this.rows(db, insertSql(t), insertParams(t, scope, id, e)))[0]!;
       return decodeRow(t, row);
     } catch (err) {
-      throw this.writeConflict(err, t, scope, id, e.values);
+      throw this.writeConflict(err, t, scope, id, e.values, label);
     }
   }
 
@@ -363,6 +332,17 @@ export class PostgresStore implements Store {
     const t = TABLES[set];
     // The foreign key answers for the configuration: no read first.
     return this.op(() => this.insertRow(this.pool, t, scope, entity));
+  }
+
+  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+    await this.op(() =>
+      this.tx(async (c) => {
+        for (const [i, item] of items.entries()) {
+          await this.insertRow(c, TABLES[item.set], item.scope, item.entity, item.label);
+          onProgress?.(i + 1);
+        }
+      }),
+    );
   }
 
   /** Compare-and-set update by id; undefined when nothing matched (absent, or the tag differs). */
@@ -383,7 +363,7 @@ export class PostgresStore implements Store {
       )[0];
       return row ? decodeRow(t, row) : undefined;
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`, label);
+      if (isUniqueViolation(err)) throw principalTaken(t, changes, label);
       throw err;
     }
   }
@@ -465,7 +445,7 @@ export class PostgresStore implements Store {
       }
       const id = newId();
       const params = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
-      g.rows.push({ index, id, key, values: params.slice(2) });
+      g.rows.push({ index, id, key, values: params.slice(t.scopeColumns.length) });
     }
     return [...groups.values()];
   }
@@ -482,11 +462,7 @@ export class PostgresStore implements Store {
       const columns = Array.from({ length: width }, (_, i) => g.rows.map((r) => r.values[i]));
       let rows: Row[];
       try {
-        rows = await this.rows(c, bulkUpsertByPrincipalSql(t, g.updated), [
-          scope.tenant,
-          scope.configId ?? '',
-          ...columns,
-        ]);
+        rows = await this.rows(c, bulkUpsertByPrincipalSql(t, g.updated), [...scopeParams(t, scope), ...columns]);
       } catch (err) {
         throw this.writeConflict(err, t, scope, g.rows[0]!.id, {});
       }
@@ -522,7 +498,7 @@ export class PostgresStore implements Store {
       // If-Match never creates: find the row, then compare-and-set on its id.
       const found = await this.rows(db, locateSql(t, t.principalKeyColumn), [key, ...scopeParams(t, scope)]);
       const row = found[0];
-      if (!row) throw missingConfiguration(scope.configId ?? '');
+      if (!row) throw missingContainer(t, scope);
       if (row.id === null) throw etagMismatch(t, String(item.principal));
       const id = row.id as string;
       const e = await this.updateById(db, t, scope, id, item.changes, ifMatch, item.label);
@@ -546,12 +522,9 @@ export class PostgresStore implements Store {
     await this.op(() =>
       this.tx(async (c) => {
         // The configuration's row lock orders concurrent replacements: the second sees the first's rows.
-        const found = await this.rows(c, lockConfiguration(), [scope.tenant, scope.configId ?? '']);
-        if (found.length === 0) throw missingConfiguration(scope.configId ?? '');
-        await this.rows(c, `DELETE FROM ${t.table} WHERE tenant_id = ? AND configuration_id = ?`, [
-          scope.tenant,
-          scope.configId,
-        ]);
+        const found = await this.rows(c, lockContainer(t), [scope.tenant, scope.configId ?? '']);
+        if (found.length === 0) throw missingContainer(t, scope);
+        await this.rows(c, deleteScopeSql(t), scopeParams(t, scope));
         for (const e of items) await this.insertRow(c, t, scope, e);
       }),
     );
@@ -561,66 +534,28 @@ export class PostgresStore implements Store {
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
     return this.op(async () => {
-      const rows = await this.rows(this.pool, 'SELECT * FROM signing_keys ORDER BY created_at, kid', []);
-      return rows.map((r) => ({
-        kid: r.kid as string,
-        alg: r.alg as 'RS256' | 'ES256',
-        privateJwk: r.private_jwk as string,
-        publicJwk: r.public_jwk as string,
-        createdAt: Number(r.created_at),
-        retiredAt: r.retired_at === null ? null : Number(r.retired_at),
-      }));
+      return (await this.rows(this.pool, SIGNING_KEYS.list, [])).map(signingKeyOf);
     });
   }
 
   async insertSigningKey(k: SigningKeyRecord): Promise<void> {
-    await this.op(() =>
-      this.rows(
-        this.pool,
-        'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kid) DO NOTHING',
-        [k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt],
-      ),
-    );
+    await this.op(() => this.rows(this.pool, SIGNING_KEYS.insert, signingKeyParams(k)));
   }
 
   async retireSigningKey(kid: string, at: number): Promise<void> {
-    await this.op(() =>
-      this.rows(this.pool, 'UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL', [at, kid]),
-    );
+    await this.op(() => this.rows(this.pool, SIGNING_KEYS.retire, [at, kid]));
   }
 
   async secret(name: string, create: () => string): Promise<string> {
     return this.op(async () => {
-      const read = 'SELECT value FROM secrets WHERE name = ?';
-      const existing = (await this.rows(this.pool, read, [name]))[0];
+      const existing = (await this.rows(this.pool, SECRETS.read, [name]))[0];
       if (existing) return existing.value as string;
       // Of instances creating it at once, one insert wins; the others read the winner's value.
-      const inserted = (
-        await this.rows(
-          this.pool,
-          'INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING RETURNING value',
-          [name, create()],
-        )
-      )[0];
+      const inserted = (await this.rows(this.pool, `${SECRETS.insert} RETURNING value`, [name, create()]))[0];
       if (inserted) return inserted.value as string;
-      return (await this.rows(this.pool, read, [name]))[0]!.value as string;
+      return (await this.rows(this.pool, SECRETS.read, [name]))[0]!.value as string;
     });
   }
-}
-
-/** Database failures as API answers: unreachable → 503; text PostgreSQL cannot hold → 400; the rest stay bugs. */
-function translate(e: unknown): unknown {
-  if (e instanceof ApiError) return e;
-  if (isUnavailable(e)) {
-    const reason = typeof (e as { code?: unknown }).code === 'string' ? ` (${(e as { code: string }).code})` : '';
-    return new ApiError('ServiceUnavailable', `The database is unavailable${reason}; try again shortly.`, {
-      headers: { 'Retry-After': '1' },
-    });
-  }
-  if (isUnstorableText(e)) {
-    return badRequest('The text contains the character U+0000, which the PostgreSQL store cannot hold; remove it.');
-  }
-  return e;
 }
 
 /** Opens a pool on `url` (no connection is made until the first query, e.g. `migrate()`). */

@@ -43,15 +43,13 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
     ...t.columns.map((c) => `${c.name} ${columnType(d, t, c.property.name)}`),
     contained ? 'PRIMARY KEY (tenant_id, configuration_id, id)' : 'PRIMARY KEY (tenant_id, id)',
     ...(contained
-      ? [
-          `FOREIGN KEY (tenant_id, configuration_id) REFERENCES ${TABLES.configurations.table} (tenant_id, id) ON DELETE CASCADE`,
-        ]
+      ? [`FOREIGN KEY (tenant_id, configuration_id) REFERENCES ${t.container!.table} (tenant_id, id) ON DELETE CASCADE`]
       : []),
   ];
   const out = [`CREATE TABLE IF NOT EXISTS ${t.table} (\n  ${cols.join(',\n  ')}\n)${d.tableSuffix}`];
   if (t.principalKeyColumn) {
     out.push(
-      `CREATE UNIQUE INDEX IF NOT EXISTS ${t.table}_principal ON ${t.table} (tenant_id, configuration_id, ${t.principalKeyColumn})`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${t.table}_principal ON ${t.table} (${t.scopeColumns.join(', ')}, ${t.principalKeyColumn})`,
     );
   }
   return out;

@@ -20,18 +20,8 @@ import {
   typeOfExpr,
 } from '../../odata/semantic.js';
 import { assertNever } from '../../util/assert.js';
-import {
-  FALSE,
-  type Frag,
-  type JsonAs,
-  type JsonDoc,
-  join,
-  param,
-  type QueryDialect,
-  raw,
-  sql,
-  TRUE,
-} from './filter-dialect.js';
+import { FALSE, type Frag, join, param, raw, sql, TRUE } from './fragments.js';
+import type { JsonAs, JsonDoc, QueryDialect } from './query-dialect.js';
 import { fold, type TableDef } from './schema.js';
 
 type Mode = 'pos' | 'exact';

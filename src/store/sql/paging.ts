@@ -9,7 +9,8 @@ import type { ListQuery } from '../../odata/query.js';
 import type { PathExpr } from '../../odata/semantic.js';
 import { badRequest } from '../../util/errors.js';
 import type { FilterCompiler } from './filter.js';
-import { FALSE, type Frag, join, param, type QueryDialect, raw, sql } from './filter-dialect.js';
+import { FALSE, type Frag, join, param, raw, sql } from './fragments.js';
+import type { QueryDialect } from './query-dialect.js';
 import type { TableDef } from './schema.js';
 
 export interface SortKey {

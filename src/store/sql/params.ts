@@ -7,7 +7,7 @@ import { encode, principalKeyOf, storageDefault } from './codec.js';
 import type { TableDef } from './schema.js';
 
 /**
- * `insertSql`'s parameters. Configurations get `createdDateTime`/`lastModifiedDateTime` now and `version` 1,
+ * `insertSql`'s parameters. A stamped set's `createdDateTime`/`lastModifiedDateTime` are now and `version` 1,
  * unless the entity keeps the server-kept values it carries (an import of exported data).
  */
 export function insertParams(t: TableDef, scope: Scope, id: string, e: NewEntity): unknown[] {
@@ -17,11 +17,12 @@ export function insertParams(t: TableDef, scope: Scope, id: string, e: NewEntity
   if (t.hasTypeColumn) params.push(e.type);
   if (t.principalKeyColumn) params.push(principalKeyOf(t, e.values));
   const now = nowDateTimeOffset();
+  const { created, modified, version } = t.stamps;
   for (const c of t.columns) {
     let v = e.values[c.property.name];
-    if (t.set.name === 'configurations' && !(e.keepServerValues && v !== undefined)) {
-      if (c.property.name === 'createdDateTime' || c.property.name === 'lastModifiedDateTime') v = now;
-      else if (c.property.name === 'version') v = 1;
+    if (c.property.serverManaged && !(e.keepServerValues && v !== undefined)) {
+      if (c === created || c === modified) v = now;
+      else if (c === version) v = 1;
     }
     params.push(encode(c, v === undefined ? storageDefault(c) : v));
   }
@@ -31,7 +32,7 @@ export function insertParams(t: TableDef, scope: Scope, id: string, e: NewEntity
 /**
  * The SET columns of `updateSql` and their parameters: a new etag, the changed values (server-kept
  * properties are never written by a client), the folded principal name when it changes, then `now` for a
- * versioned set. The caller appends the key (and any etag guard) parameters.
+ * stamped set. The caller appends the key (and any etag guard) parameters.
  */
 export function updateParts(t: TableDef, changes: EntityValues): { cols: string[]; params: unknown[] } {
   const cols: string[] = [];
@@ -46,6 +47,6 @@ export function updateParts(t: TableDef, changes: EntityValues): { cols: string[
     cols.push(t.principalKeyColumn);
     params.push(principalKeyOf(t, changes));
   }
-  if (t.set.name === 'configurations') params.push(nowDateTimeOffset());
+  if (t.stamps.modified) params.push(nowDateTimeOffset());
   return { cols, params };
 }

@@ -7,8 +7,9 @@
 import type { ListQuery } from '../../odata/query.js';
 import type { Scope } from '../port.js';
 import { FilterCompiler } from './filter.js';
-import { type Frag, join, param, type QueryDialect, raw, sql } from './filter-dialect.js';
+import { type Frag, join, param, raw, sql } from './fragments.js';
 import { afterPosition, decodePosition, keyCount, orderByClause, positionOf, selectKeys, sortKeys } from './paging.js';
+import type { QueryDialect } from './query-dialect.js';
 import type { TableDef } from './schema.js';
 import { scopeParams, scopeWhere } from './statements.js';
 

@@ -3,7 +3,7 @@
  * them if it needs to. Identifiers come only from the table definitions, never from a request.
  */
 import type { Scope } from '../port.js';
-import { TABLES, type TableDef } from './schema.js';
+import type { TableDef } from './schema.js';
 
 export const scopeWhere = (t: TableDef): string =>
   t.set.contained ? 'tenant_id = ? AND configuration_id = ?' : 'tenant_id = ?';
@@ -16,8 +16,9 @@ export const selectById = (t: TableDef): string => `SELECT * FROM ${t.table} WHE
 export const selectByPrincipal = (t: TableDef): string =>
   `SELECT * FROM ${t.table} WHERE ${scopeWhere(t)} AND ${t.principalKeyColumn} = ?`;
 
-export const configurationExists = (): string =>
-  `SELECT 1 AS found FROM ${TABLES.configurations.table} WHERE tenant_id = ? AND id = ?`;
+/** Whether the container of a contained set's scope exists. Parameters: tenant, configuration id. */
+export const containerExists = (t: TableDef): string =>
+  `SELECT 1 AS found FROM ${t.container!.table} WHERE tenant_id = ? AND id = ?`;
 
 /** Column order of `insertSql`'s parameters: system columns, then every property column. */
 export function insertColumns(t: TableDef): string[] {
@@ -38,7 +39,7 @@ export function insertSql(t: TableDef): string {
 }
 
 /**
- * UPDATE of the given columns plus a new etag; a versioned set (configurations) also bumps `version` and
+ * UPDATE of the given columns plus a new etag; a set with server-kept stamps also bumps `version` and
  * `last_modified_date_time`. `ifMatch` adds an `etag IN (...)` guard so a race has one winner.
  */
 export function updateSql(t: TableDef, columns: readonly string[], etagGuard: number): string {
@@ -47,10 +48,11 @@ export function updateSql(t: TableDef, columns: readonly string[], etagGuard: nu
   return `UPDATE ${t.table} SET ${sets.join(', ')} WHERE ${scopeWhere(t)} AND id = ?${guard} RETURNING *`;
 }
 
-/** The SET list of `updateSql`: parameters are the new etag, the columns' values, then (versioned sets) now. */
+/** The SET list of `updateSql`: parameters are the new etag, the columns' values, then (stamped sets) now. */
 function updateSets(t: TableDef, columns: readonly string[]): string[] {
   const sets = ['etag = ?', ...columns.map((c) => `${c} = ?`)];
-  if (t.set.name === 'configurations') sets.push('version = version + 1', 'last_modified_date_time = ?');
+  if (t.stamps.version) sets.push(`${t.stamps.version.name} = ${t.stamps.version.name} + 1`);
+  if (t.stamps.modified) sets.push(`${t.stamps.modified.name} = ?`);
   return sets;
 }
 
@@ -63,7 +65,7 @@ export function upsertByPrincipalSql(t: TableDef, columns: readonly string[]): s
   const cols = insertColumns(t);
   return (
     `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (tenant_id, configuration_id, ${t.principalKeyColumn}) DO UPDATE SET ${updateSets(t, columns).join(', ')} RETURNING *`
+    `ON CONFLICT (${t.scopeColumns.join(', ')}, ${t.principalKeyColumn}) DO UPDATE SET ${updateSets(t, columns).join(', ')} RETURNING *`
   );
 }
 
@@ -75,3 +77,19 @@ export function deleteSql(t: TableDef, etagGuard: number): string {
 export function statusCountsSql(t: TableDef): string {
   return `SELECT status, COUNT(*) AS n, MAX(last_reported_date_time) AS last FROM ${t.table} WHERE ${scopeWhere(t)} GROUP BY status`;
 }
+
+/** Every row of a scope (the `assign` action's replacement). */
+export const deleteScopeSql = (t: TableDef): string => `DELETE FROM ${t.table} WHERE ${scopeWhere(t)}`;
+
+export const SIGNING_KEYS = {
+  list: 'SELECT * FROM signing_keys ORDER BY created_at, kid',
+  insert:
+    'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kid) DO NOTHING',
+  retire: 'UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL',
+} as const;
+
+export const SECRETS = {
+  read: 'SELECT value FROM secrets WHERE name = ?',
+  /** Of writers creating one name at once, the first wins; the others keep its value. */
+  insert: 'INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+} as const;

@@ -13,6 +13,7 @@ import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import type {
+  BulkCreateItem,
   IfMatch,
   NewEntity,
   Page,
@@ -26,15 +27,18 @@ import type {
 } from '../port.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
-import { conflict, etagMismatch, missingConfiguration, missingEntity } from '../sql/errors.js';
-import { SQLITE_QUERY } from '../sql/filter-dialect.js';
+import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
 import { insertParams, updateParts } from '../sql/params.js';
+import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
 import { TABLES, type TableDef } from '../sql/schema.js';
-import { compileCount, compileList, positionAfter } from '../sql/select.js';
+import { compileCount, compileList } from '../sql/select.js';
 import {
-  configurationExists,
+  containerExists,
+  deleteScopeSql,
   deleteSql,
   insertSql,
+  SECRETS,
+  SIGNING_KEYS,
   scopeParams,
   selectById,
   selectByPrincipal,
@@ -42,7 +46,9 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
-import { SQLITE_DDL, SQLITE_FUNCTIONS } from './dialect.js';
+import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
+import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
+import { SQLITE_QUERY } from './query.js';
 
 export interface SqliteOptions {
   /** File path or `:memory:`. */
@@ -52,12 +58,6 @@ export interface SqliteOptions {
 
 const SCHEMA_VERSION = 1;
 const STATEMENT_CACHE_SIZE = 500;
-
-const sqliteCode = (e: unknown): string =>
-  typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-const isUniqueViolation = (e: unknown): boolean =>
-  sqliteCode(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY' || sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE';
-const isForeignKeyViolation = (e: unknown): boolean => sqliteCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -126,10 +126,12 @@ export class SqliteStore implements Store {
     this.db.exec(sql);
   }
 
+  private containerFound(t: TableDef, scope: Scope): boolean {
+    return !t.container || this.stmt(containerExists(t)).get(scope.tenant, scope.configId) !== undefined;
+  }
+
   private requireConfiguration(t: TableDef, scope: Scope): void {
-    if (!t.set.contained) return;
-    if (!this.stmt(configurationExists()).get(scope.tenant, scope.configId))
-      throw missingConfiguration(scope.configId ?? '');
+    if (!this.containerFound(t, scope)) throw missingContainer(t, scope);
   }
 
   private getRow(t: TableDef, scope: Scope, id: string): Row | undefined {
@@ -152,16 +154,7 @@ export class SqliteStore implements Store {
       this.requireConfiguration(t, scope);
       const { sql, params } = compileList(t, scope, query, SQLITE_QUERY);
       const rows = this.stmt(sql).all(...params) as Row[];
-      const more = rows.length > query.top;
-      if (more) rows.length = query.top;
-      const items = rows.map((r) => decodeRow(t, r));
-      const last = rows[rows.length - 1];
-      const count = query.count ? this.countRows(t, scope, query) : undefined;
-      return {
-        items,
-        ...(more && last ? { next: positionAfter(t, query, last) } : {}),
-        ...(count !== undefined ? { count } : {}),
-      };
+      return pageOf(t, query, rows, query.count ? this.countRows(t, scope, query) : undefined);
     });
   }
 
@@ -176,27 +169,37 @@ export class SqliteStore implements Store {
     return this.countRows(t, scope, query);
   }
 
-  private insertRow(t: TableDef, scope: Scope, e: NewEntity): StoredEntity {
+  private insertRow(t: TableDef, scope: Scope, e: NewEntity, label?: string): StoredEntity {
     const id = e.id ?? newId();
     const params = insertParams(t, scope, id, e);
     try {
       return decodeRow(t, this.returning(insertSql(t), params)!);
     } catch (err) {
-      if (isUniqueViolation(err)) throw this.explainConflict(t, scope, id, e.values);
-      if (isForeignKeyViolation(err)) throw missingConfiguration(scope.configId ?? '');
+      if (isUniqueViolation(err)) throw this.explainConflict(t, scope, id, e.values, label);
+      if (isForeignKeyViolation(err)) throw missingContainer(t, scope);
       throw err;
     }
   }
 
+  /** Which unique key an insert broke: the id, or else the principal name. */
   private explainConflict(t: TableDef, scope: Scope, id: string, values: EntityValues, label?: string): ApiError {
-    if (this.getRow(t, scope, id)) return conflict(t, `id '${id}'`, label);
-    return conflict(t, `userPrincipalName '${String(values.userPrincipalName)}'`, label);
+    if (this.getRow(t, scope, id)) return idTaken(t, id, label);
+    return principalTaken(t, values, label);
   }
 
   async create(set: SetName, scope: Scope, entity: NewEntity): Promise<StoredEntity> {
     const t = TABLES[set];
     // The foreign key answers "does the configuration exist?" as part of the insert.
     return this.insertRow(t, scope, entity);
+  }
+
+  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+    this.tx(() => {
+      for (const [i, item] of items.entries()) {
+        this.insertRow(TABLES[item.set], item.scope, item.entity, item.label);
+        onProgress?.(i + 1);
+      }
+    });
   }
 
   private updateRow(
@@ -214,14 +217,14 @@ export class SqliteStore implements Store {
     try {
       return decodeRow(t, this.returning(updateSql(t, cols, 0), params)!);
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`, label);
+      if (isUniqueViolation(err)) throw principalTaken(t, changes, label);
       throw err;
     }
   }
 
   /**
    * One UPDATE … RETURNING with the `If-Match` tags as a guard (compare-and-set); only when it changes nothing
-   * is the row read, to say whether that was a 404 or a 412.
+   * does the store ask why (sql/errors.ts `explainMiss`).
    */
   async update(
     set: SetName,
@@ -240,26 +243,20 @@ export class SqliteStore implements Store {
       try {
         row = this.returning(updateSql(t, cols, tags.length), params);
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(t, `userPrincipalName '${String(changes.userPrincipalName)}'`);
+        if (isUniqueViolation(err)) throw principalTaken(t, changes);
         throw err;
       }
     }
     if (row) return decodeRow(t, row);
-    if (this.getRow(t, scope, id)) throw etagMismatch(t, id);
-    this.requireConfiguration(t, scope);
-    if (ifMatch) throw etagMismatch(t, id);
-    throw missingEntity(t, id, scope);
+    // A row that is there but was not updated failed the If-Match guard, which the explanation answers with 412.
+    throw explainMiss(t, scope, id, ifMatch, this.containerFound(t, scope));
   }
 
   async delete(set: SetName, scope: Scope, id: string, ifMatch?: IfMatch): Promise<void> {
     const t = TABLES[set];
     this.tx(() => {
       const row = this.getRow(t, scope, id);
-      if (!row) {
-        this.requireConfiguration(t, scope);
-        if (ifMatch) throw etagMismatch(t, id);
-        throw missingEntity(t, id, scope);
-      }
+      if (!row) throw explainMiss(t, scope, id, ifMatch, this.containerFound(t, scope));
       if (ifMatch && ifMatch !== '*' && !ifMatch.includes(row.etag as string)) throw etagMismatch(t, id);
       this.stmt(deleteSql(t, 0)).run(...scopeParams(t, scope), id);
     });
@@ -276,12 +273,16 @@ export class SqliteStore implements Store {
               ...scopeParams(t, scope),
               principalKeyOf(t, { [t.set.principalKey!]: item.principal }),
             ) as Row | undefined);
-      if (!row) {
-        this.requireConfiguration(t, scope);
-        // With If-Match the target must exist; the key-less PATCH never creates then (API.md §12).
-        if (ifMatch) throw etagMismatch(t, item.id ?? String(item.principal));
-        throw missingEntity(t, item.id ?? '', scope, item.label);
-      }
+      // With If-Match the target must exist; the key-less PATCH never creates then (API.md §12).
+      if (!row)
+        throw explainMiss(
+          t,
+          scope,
+          item.id ?? String(item.principal),
+          ifMatch,
+          this.containerFound(t, scope),
+          item.label,
+        );
       return { entity: this.updateRow(t, scope, row, item.changes, ifMatch, item.label), created: false };
     };
     // One item is one statement (atomic by itself); several are one transaction, all or nothing.
@@ -305,7 +306,7 @@ export class SqliteStore implements Store {
       const row = this.returning(upsertByPrincipalSql(t, cols), [...insert, ...params])!;
       return { entity: decodeRow(t, row), created: row.id === id };
     } catch (err) {
-      if (isForeignKeyViolation(err)) throw missingConfiguration(scope.configId ?? '');
+      if (isForeignKeyViolation(err)) throw missingContainer(t, scope);
       throw err;
     }
   }
@@ -313,57 +314,33 @@ export class SqliteStore implements Store {
   async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
     const t = TABLES[set];
     this.requireConfiguration(t, scope);
-    const rows = this.stmt(statusCountsSql(t)).all(...scopeParams(t, scope)) as {
-      status: number;
-      n: number;
-      last: string | null;
-    }[];
-    const byStatus = new Map<number, number>();
-    let lastReported: string | undefined;
-    for (const r of rows) {
-      byStatus.set(Number(r.status), Number(r.n));
-      if (r.last && (!lastReported || r.last > lastReported)) lastReported = r.last;
-    }
-    return { byStatus, lastReported };
+    return statusCountsOf(this.stmt(statusCountsSql(t)).all(...scopeParams(t, scope)) as Row[]);
   }
 
   async replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void> {
     const t = TABLES.assignments;
     this.tx(() => {
       this.requireConfiguration(t, scope);
-      this.stmt(`DELETE FROM ${t.table} WHERE tenant_id = ? AND configuration_id = ?`).run(
-        scope.tenant,
-        scope.configId,
-      );
+      this.stmt(deleteScopeSql(t)).run(...scopeParams(t, scope));
       for (const e of items) this.insertRow(t, scope, e);
     });
   }
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
-    const rows = this.stmt('SELECT * FROM signing_keys ORDER BY created_at, kid').all() as Row[];
-    return rows.map((r) => ({
-      kid: r.kid as string,
-      alg: r.alg as 'RS256' | 'ES256',
-      privateJwk: r.private_jwk as string,
-      publicJwk: r.public_jwk as string,
-      createdAt: Number(r.created_at),
-      retiredAt: r.retired_at === null ? null : Number(r.retired_at),
-    }));
+    return (this.stmt(SIGNING_KEYS.list).all() as Row[]).map(signingKeyOf);
   }
 
   async insertSigningKey(k: SigningKeyRecord): Promise<void> {
-    this.stmt(
-      'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kid) DO NOTHING',
-    ).run(k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt);
+    this.stmt(SIGNING_KEYS.insert).run(...signingKeyParams(k));
   }
 
   async retireSigningKey(kid: string, at: number): Promise<void> {
-    this.stmt('UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL').run(at, kid);
+    this.stmt(SIGNING_KEYS.retire).run(at, kid);
   }
 
   async secret(name: string, create: () => string): Promise<string> {
-    this.stmt('INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, create());
-    return (this.stmt('SELECT value FROM secrets WHERE name = ?').get(name) as { value: string }).value;
+    this.stmt(SECRETS.insert).run(name, create());
+    return (this.stmt(SECRETS.read).get(name) as { value: string }).value;
   }
 }
 
