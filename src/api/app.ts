@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { authorize } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
-import { errorBody } from '../format/errors.js';
-import { ERROR_CONTENT_TYPE, XML_CONTENT_TYPE } from '../format/media.js';
+import { apiErrorAnswer, errorIds, internalErrorAnswer } from '../format/errors.js';
+import { XML_CONTENT_TYPE } from '../format/media.js';
 import type { Version } from '../model/edm.js';
 import { modelFor } from '../model/model.js';
 import type { SetName } from '../model/resources.js';
@@ -99,25 +99,10 @@ export function createApi(deps: ApiDeps) {
   const { store, verifier, throttle, settings } = deps;
 
   function errorResponse(req: ApiRequest, err: unknown): ApiResponse {
-    const clientRequestId = req.headers['client-request-id'] ?? req.requestId;
-    const ids = { requestId: req.requestId, clientRequestId };
-    if (isApiError(err)) {
-      return {
-        status: err.status,
-        headers: { 'Content-Type': ERROR_CONTENT_TYPE, ...err.headers },
-        body: errorBody(err.code, err.message, ids, err),
-      };
-    }
+    const ids = errorIds(req.requestId, req.headers['client-request-id']);
+    if (isApiError(err)) return apiErrorAnswer(err, ids);
     deps.onInternalError?.(err, req);
-    return {
-      status: 500,
-      headers: { 'Content-Type': ERROR_CONTENT_TYPE },
-      body: errorBody(
-        'InternalError',
-        `An internal error occurred; quote request-id ${req.requestId} when reporting it.`,
-        ids,
-      ),
-    };
+    return internalErrorAnswer(ids);
   }
 
   async function dispatch(ctx: Ctx): Promise<ApiResponse> {

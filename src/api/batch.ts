@@ -13,9 +13,9 @@
  * - `body` may be a JSON object (passed on as parsed JSON; Content-Type defaults to application/json) or a
  *   base64 string (passed on as bytes with the item's Content-Type); `null` counts as no body.
  */
-import { errorBody } from '../format/errors.js';
-import { ERROR_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../format/media.js';
-import { ERRORS, type ErrorCode, isApiError } from '../util/errors.js';
+import { errorAnswer, errorIds } from '../format/errors.js';
+import { JSON_CONTENT_TYPE } from '../format/media.js';
+import { type ErrorCode, isApiError } from '../util/errors.js';
 import { checkJsonInput, isObject, preview } from '../util/json.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
@@ -91,11 +91,7 @@ export async function handleBatch(
     items = parseBatch(outer.body, version);
   } catch (e) {
     if (!(e instanceof MalformedBatch)) throw e;
-    return {
-      status: 400,
-      headers: { 'Content-Type': ERROR_CONTENT_TYPE },
-      body: errorBody('BadRequest', e.message, { requestId: outer.requestId, clientRequestId: outerClientId }),
-    };
+    return errorAnswer('BadRequest', e.message, errorIds(outer.requestId, outerClientId));
   }
 
   const inherited: Record<string, string> = {};
@@ -104,19 +100,12 @@ export async function handleBatch(
   }
 
   const itemError = (item: BatchItem, code: ErrorCode, message: string): BatchItemResponse => {
-    const requestId = newRequestId();
-    const clientRequestId = item.headers['client-request-id'] ?? outerClientId;
-    return {
-      id: item.id,
-      status: ERRORS[code].status,
-      headers: {
-        'Content-Type': ERROR_CONTENT_TYPE,
-        'request-id': requestId,
-        'client-request-id': clientRequestId,
-        'OData-Version': '4.0',
-      },
-      body: JSON.parse(errorBody(code, message, { requestId, clientRequestId })),
-    };
+    const answer = errorAnswer(
+      code,
+      message,
+      errorIds(newRequestId(), item.headers['client-request-id'] ?? outerClientId),
+    );
+    return { id: item.id, status: answer.status, headers: answer.headers, body: JSON.parse(answer.body) };
   };
 
   const execute = async (item: BatchItem): Promise<BatchItemResponse> => {
