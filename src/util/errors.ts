@@ -17,10 +17,13 @@ export const ERRORS = {
     status: 412,
     when: '`If-Match` does not match the current ETag (or the target does not exist)',
   },
+  RequestTimeout: { status: 408, when: "the request (headers and body) did not arrive within the server's time limit" },
   RequestEntityTooLarge: { status: 413, when: 'body over the limit (1 MiB; 8 MiB for a bulk PATCH)' },
+  RequestUriTooLong: { status: 414, when: 'a URL (path and query) longer than 8,192 bytes' },
   UnsupportedMediaType: { status: 415, when: 'a body that is not `application/json`' },
   FailedDependency: { status: 424, when: 'a `$batch` item whose `dependsOn` item failed' },
   TooManyRequests: { status: 429, when: 'throttled; `Retry-After` gives whole seconds' },
+  RequestHeaderFieldsTooLarge: { status: 431, when: 'request headers (with the request line) over 16 KiB' },
   InternalError: { status: 500, when: 'a bug: never expected, always logged with the request-id' },
   ServiceUnavailable: { status: 503, when: 'the store is unreachable or the server is shutting down' },
 } as const satisfies Record<string, { status: number; when: string }>;
