@@ -46,7 +46,8 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     logger: false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_URL_LENGTH },
-    return503OnClosing: true,
+    // Requests arriving while the server closes get Graph's 503 from the onRequest hook below, not Fastify's.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     clientErrorHandler: createClientErrorHandler(api, scheme),
     // A URL the router cannot decode (`%zz`) gets Graph's 400, not Fastify's own body.
@@ -74,6 +75,19 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
       ),
     );
     socket.end();
+  });
+
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!closing) return done();
+    void sendAnswer(
+      reply.header('Connection', 'close'),
+      errorAnswer('ServiceUnavailable', 'The server is shutting down; send the request again.', idsOf(req)),
+    );
   });
 
   app.removeAllContentTypeParsers();

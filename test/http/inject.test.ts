@@ -1,4 +1,4 @@
-/** The shell's own answers through Fastify's `inject()`: Graph-shaped, never Fastify's bodies. */
+/** The shell's own answers through Fastify's `inject()` (a socket where inject cannot go): Graph-shaped, never Fastify's bodies. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,5 +96,50 @@ describe('the shell, injected', () => {
 
   it("other methods on / are the api's to answer", async () => {
     graphError(await app.inject({ method: 'POST', url: '/', headers }), 404, 'ResourceNotFound');
+  });
+});
+
+describe('while closing', () => {
+  it('a request that still arrives gets Graph 503, not Fastify’s body', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'appconfig-graph-inject-'));
+    const s2 = await openStore({ db: ':memory:', dataDir: dir2 });
+    await ensureActiveKey(s2);
+    const api = createApi({
+      store: s2,
+      verifier: createVerifier({ mode: 'local', keys: new KeyRing(s2), issuerBase: 'https://localhost:8443' }),
+      throttle: noThrottle,
+      settings: { pageSize: 1000, publicUrl: undefined },
+    });
+    const shell = buildShell({
+      api,
+      store: s2,
+      metrics: createMetrics(),
+      log: pino({ level: 'silent' }),
+      openapi: () => '{}',
+    });
+    await shell.listen({ port: 0, host: '127.0.0.1' });
+    const port = (shell.server.address() as { port: number }).port;
+    // A request in flight (its body not yet sent) keeps the connection busy while close() begins; the request
+    // pipelined behind it reaches the router after that.
+    const { connect } = await import('node:net');
+    const answer = await new Promise<string>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      let text = '';
+      sock.on('data', (d) => {
+        text += d.toString();
+      });
+      sock.on('error', () => {});
+      sock.on('close', () => resolve(text));
+      sock.write(`POST ${CFG} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n`);
+      setTimeout(() => {
+        void shell.close();
+        setTimeout(() => sock.write(`{}GET ${CFG} HTTP/1.1\r\nHost: x\r\nClient-Request-Id: inject\r\n\r\n`), 50);
+      }, 50);
+    });
+    await s2.close();
+    rmSync(dir2, { recursive: true, force: true });
+    const second = answer.slice(answer.indexOf('HTTP/1.1', 10));
+    expect(second).toMatch(/^HTTP\/1\.1 503/);
+    expect(second).toContain('"code":"ServiceUnavailable"');
   });
 });
