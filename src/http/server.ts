@@ -90,6 +90,19 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     );
   });
 
+  // Node answers an `Expect` other than 100-continue itself, with an empty 417, unless asked.
+  app.server.on('checkExpectation', (req, res) => {
+    const c = req.headers['client-request-id'];
+    const a = errorAnswer(
+      'ExpectationFailed',
+      `The expectation '${req.headers.expect}' cannot be met; only 100-continue is supported.`,
+      errorIds(randomUUID(), typeof c === 'string' ? c : undefined),
+    );
+    res
+      .writeHead(a.status, { ...a.headers, 'Content-Length': Buffer.byteLength(a.body), Connection: 'close' })
+      .end(a.body);
+  });
+
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
 

@@ -20,6 +20,7 @@ export const ERRORS = {
   RequestTimeout: { status: 408, when: "the request (headers and body) did not arrive within the server's time limit" },
   RequestEntityTooLarge: { status: 413, when: 'body over the limit (1 MiB; 8 MiB for a bulk PATCH)' },
   RequestUriTooLong: { status: 414, when: 'a URL (path and query) longer than 8,192 bytes' },
+  ExpectationFailed: { status: 417, when: 'an `Expect` header other than `100-continue`' },
   UnsupportedMediaType: { status: 415, when: 'a body that is not `application/json`' },
   FailedDependency: { status: 424, when: 'a `$batch` item whose `dependsOn` item failed' },
   TooManyRequests: { status: 429, when: 'throttled; `Retry-After` gives whole seconds' },

@@ -141,6 +141,12 @@ describe('sizes', () => {
   });
 });
 
+describe('expectations', () => {
+  it('an Expect other than 100-continue answers Graph 417', async () => {
+    expectGraphError(await request('GET', CFG, 'Expect: teapot\r\n'), 417, 'ExpectationFailed');
+  });
+});
+
 describe('paths', () => {
   it('a URL the router cannot decode answers Graph 400', async () => {
     expectGraphError(await request('GET', '/v1.0/%zz'), 400, 'BadRequest');
