@@ -17,6 +17,7 @@ import { errorAnswer, errorIds } from '../format/errors.js';
 import { JSON_CONTENT_TYPE } from '../format/media.js';
 import { type ErrorCode, isApiError } from '../util/errors.js';
 import { checkJsonInput, isObject, preview } from '../util/json.js';
+import { versionNamed } from './resolve.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
 export const MAX_BATCH_REQUESTS = 20;
@@ -48,7 +49,6 @@ const NOT_INHERITED = new Set([
 /** Response headers that belong to the outer HTTP message, not to an item. */
 const NOT_REPORTED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
-const VERSIONS = new Set(['v1.0', 'beta']);
 const METHOD = /^[A-Za-z]+$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]*={0,2}|[A-Za-z0-9_-]*={0,2})$/;
 const JSON_MEDIA = /^application\/(?:[\w.+-]*\+)?json$/i;
@@ -350,7 +350,7 @@ function resolveUrl(url: string, version: string, named: string): { url: string;
   let rest = url.startsWith('/') ? url.slice(1) : url;
   const first = /^[^/?#]*/.exec(rest)![0];
   let versionError: string | undefined;
-  if (VERSIONS.has(first.toLowerCase())) {
+  if (versionNamed(first) !== undefined) {
     rest = rest.slice(first.length).replace(/^\//, '');
     if (first.toLowerCase() !== version) {
       versionError =

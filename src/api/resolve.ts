@@ -3,7 +3,7 @@
  * method. Model-driven: a set's methods and route label follow from its entry in `model/resources.ts`.
  */
 import { CONTAINER_SET, setRoute } from '../format/context.js';
-import type { Version } from '../model/edm.js';
+import { VERSIONS, type Version } from '../model/edm.js';
 import { type EdmModel, modelFor } from '../model/model.js';
 import { ENTITY_SETS } from '../model/resources.js';
 import { type PathTarget, parsePath } from '../odata/path.js';
@@ -18,7 +18,8 @@ export interface Resolved {
   readonly query: string;
 }
 
-const VERSION_BY_LOWER: Record<string, Version> = { 'v1.0': 'v1.0', beta: 'beta' };
+/** The version a URL segment names (case-insensitive), if any. */
+export const versionNamed = (segment: string): Version | undefined => VERSIONS.find((v) => v === segment.toLowerCase());
 
 /**
  * The version and target of `url`, or, when the first segment is no version, that segment (still encoded):
@@ -30,7 +31,7 @@ export function resolve(url: string): Resolved | { readonly unversioned: string 
   const query = q < 0 ? '' : url.slice(q + 1);
   const slash = path.indexOf('/', 1);
   const versionText = slash < 0 ? path.slice(1) : path.slice(1, slash);
-  const version = VERSION_BY_LOWER[versionText.toLowerCase()];
+  const version = versionNamed(versionText);
   if (!version) return { unversioned: versionText };
   const model = modelFor(version);
   return { version, model, target: parsePath(model, slash < 0 ? '' : path.slice(slash)), query };
