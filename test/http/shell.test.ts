@@ -3,7 +3,9 @@
  * oversized headers, URLs and bodies, broken URLs; and `GET /` sends a person to the console. Raw sockets, so
  * that nothing in between rewrites the answer.
  */
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -20,9 +22,16 @@ interface RawAnswer {
 }
 
 /** Sends `head` (and `body`) on a fresh connection and reads until the server closes it. */
-function raw(head: string, body?: Buffer): Promise<RawAnswer> {
+function raw(head: string, body?: Buffer, tls = false): Promise<RawAnswer> {
   return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
+    const s = tls
+      ? connectTls({
+          port: Number(new URL(t.https).port),
+          host: '127.0.0.1',
+          servername: 'localhost',
+          ca: readFileSync(t.server.caPath!, 'utf8'),
+        })
+      : connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let socketError: string | undefined;
     s.on('data', (d) => chunks.push(d));
@@ -124,6 +133,19 @@ describe('sizes', () => {
       expect(a.socketError).toBeUndefined();
       expectGraphError(a, 413, 'RequestEntityTooLarge');
     }
+  });
+
+  it('over HTTPS as well: the 413 for a whole 10 MB body, the 405 for FOO', async () => {
+    const big = Buffer.alloc(10 * 1024 * 1024, 'a');
+    const a = await raw(
+      `PATCH ${CFG}/x/userStatuses HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\n\r\n`,
+      big,
+      true,
+    );
+    expect(a.socketError).toBeUndefined();
+    expectGraphError(a, 413, 'RequestEntityTooLarge');
+    const b = await raw(`FOO ${CFG} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, undefined, true);
+    expectGraphError(b, 405, 'MethodNotAllowed');
   });
 
   it('a chunked body over the limit gets its 413 too', async () => {
