@@ -1,8 +1,10 @@
 /**
- * Graph-shaped answers to requests Node's HTTP parser refuses before Fastify sees them: a method it does not
- * know (`FOO`), headers or a request line over the size limit, broken framing, a request that took too long.
+ * Graph-shaped answers to what Node's HTTP server decides before Fastify sees a request: a method its parser
+ * does not know (`FOO`), headers or a request line over the size limit, broken framing, a request that took too
+ * long, a CONNECT, an `Expect` it cannot meet.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Api } from '../api/app.js';
 import { type ErrorAnswer, type ErrorIds, errorAnswer, errorIds } from '../format/errors.js';
@@ -10,6 +12,38 @@ import { writeRawAnswer } from './raw.js';
 
 /** The longest URL (path and query) answered; longer ones get 414. */
 export const MAX_URL_LENGTH = 8192;
+
+/** Fresh ids for an answer, echoing the client's `client-request-id` if it sent one. */
+export function newIds(headers: IncomingHttpHeaders | Record<string, string>): ErrorIds {
+  const c = headers['client-request-id'];
+  return errorIds(randomUUID(), typeof c === 'string' ? c : undefined);
+}
+
+/** Answers Node's CONNECT and unmet-`Expect` events, which it would otherwise answer itself without a body. */
+export function answerProtocolEvents(server: Pick<Server, 'on'>): void {
+  server.on('connect', (req, socket: Duplex) => {
+    const answer = errorAnswer(
+      'MethodNotAllowed',
+      'CONNECT is not supported: this server is not a proxy.',
+      newIds(req.headers),
+      {
+        headers: { Allow: 'GET, POST, PATCH, DELETE' },
+      },
+    );
+    writeRawAnswer(socket, answer);
+    socket.end();
+  });
+  server.on('checkExpectation', (req, res) => {
+    const a = errorAnswer(
+      'ExpectationFailed',
+      `The expectation '${req.headers.expect}' cannot be met; only 100-continue is supported.`,
+      newIds(req.headers),
+    );
+    res
+      .writeHead(a.status, { ...a.headers, 'Content-Length': Buffer.byteLength(a.body), Connection: 'close' })
+      .end(a.body);
+  });
+}
 
 interface ParserError extends Error {
   code?: string;
@@ -53,7 +87,7 @@ export function createClientErrorHandler(api: Api, scheme: 'http' | 'https') {
 async function answerFor(api: Api, scheme: string, err: ParserError): Promise<ErrorAnswer> {
   const packet = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : undefined;
   const head = readHead(packet);
-  const ids = errorIds(randomUUID(), head.headers['client-request-id']);
+  const ids = newIds(head.headers);
   switch (err.code) {
     case 'HPE_INVALID_METHOD':
       // The path decides which methods it allows, as for any other method it does not define.

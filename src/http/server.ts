@@ -10,11 +10,11 @@ import type { Logger } from 'pino';
 import type { Api } from '../api/app.js';
 import { MAX_BULK_BODY } from '../api/request.js';
 import type { ApiRequest } from '../api/types.js';
-import { type ErrorAnswer, errorAnswer, errorIds, internalErrorAnswer } from '../format/errors.js';
+import { type ErrorAnswer, errorAnswer, internalErrorAnswer } from '../format/errors.js';
 import type { Store } from '../store/port.js';
-import { createClientErrorHandler, MAX_URL_LENGTH, uriTooLong } from './client-errors.js';
+import { answerProtocolEvents, createClientErrorHandler, MAX_URL_LENGTH, newIds, uriTooLong } from './client-errors.js';
 import type { Metrics } from './metrics.js';
-import { answerAndDrain, writeRawAnswer } from './raw.js';
+import { answerAndDrain } from './raw.js';
 
 export interface ShellDeps {
   readonly api: Api;
@@ -31,10 +31,7 @@ const BODY_LIMIT = MAX_BULK_BODY + 1;
 /** Where `GET /` sends a person. */
 export const CONSOLE_PATH = '/console/';
 
-const idsOf = (req: FastifyRequest) => {
-  const c = req.headers['client-request-id'];
-  return errorIds(randomUUID(), typeof c === 'string' ? c : undefined);
-};
+const idsOf = (req: FastifyRequest) => newIds(req.headers);
 
 const sendAnswer = (reply: FastifyReply, a: ErrorAnswer): FastifyReply =>
   reply.code(a.status).headers(a.headers).send(a.body);
@@ -62,20 +59,7 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     if (m === 'CONNECT' || (app.supportedMethods.includes(m) && m !== 'QUERY')) continue;
     app.addHttpMethod(m, { hasBody: false, overrideExisting: true });
   }
-  // CONNECT asks for a tunnel; Node hands it over as an event instead of a request.
-  app.server.on('connect', (req, socket) => {
-    const c = req.headers['client-request-id'];
-    writeRawAnswer(
-      socket,
-      errorAnswer(
-        'MethodNotAllowed',
-        'CONNECT is not supported: this server is not a proxy.',
-        errorIds(randomUUID(), typeof c === 'string' ? c : undefined),
-        { headers: { Allow: 'GET, POST, PATCH, DELETE' } },
-      ),
-    );
-    socket.end();
-  });
+  answerProtocolEvents(app.server);
 
   let closing = false;
   app.addHook('preClose', (done) => {
@@ -88,19 +72,6 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
       reply.header('Connection', 'close'),
       errorAnswer('ServiceUnavailable', 'The server is shutting down; send the request again.', idsOf(req)),
     );
-  });
-
-  // Node answers an `Expect` other than 100-continue itself, with an empty 417, unless asked.
-  app.server.on('checkExpectation', (req, res) => {
-    const c = req.headers['client-request-id'];
-    const a = errorAnswer(
-      'ExpectationFailed',
-      `The expectation '${req.headers.expect}' cannot be met; only 100-continue is supported.`,
-      errorIds(randomUUID(), typeof c === 'string' ? c : undefined),
-    );
-    res
-      .writeHead(a.status, { ...a.headers, 'Content-Length': Buffer.byteLength(a.body), Connection: 'close' })
-      .end(a.body);
   });
 
   app.removeAllContentTypeParsers();
@@ -148,10 +119,7 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const start = process.hrtime.bigint();
     const requestId = randomUUID();
-    if (req.url.length > MAX_URL_LENGTH) {
-      const c = req.headers['client-request-id'];
-      return sendAnswer(reply, uriTooLong(errorIds(requestId, typeof c === 'string' ? c : undefined)));
-    }
+    if (req.url.length > MAX_URL_LENGTH) return sendAnswer(reply, uriTooLong(idsOf(req)));
     const host = req.headers.host ?? 'localhost';
     const apiReq: ApiRequest = {
       method: req.method,
