@@ -16,7 +16,7 @@
 import { errorAnswer, errorIds } from '../format/errors.js';
 import { JSON_CONTENT_TYPE } from '../format/media.js';
 import { type ErrorCode, isApiError } from '../util/errors.js';
-import { checkJsonInput, isObject, preview } from '../util/json.js';
+import { checkJsonInput, isObject, preview, utf8Text } from '../util/json.js';
 import { versionNamed } from './resolve.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
@@ -234,7 +234,12 @@ function parseBatch(body: ApiRequest['body'], version: string): BatchItem[] {
     throw new MalformedBatch('The batch request has no body; send {"requests": [...]} as application/json.');
   }
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '');
+    let text: string;
+    try {
+      text = (typeof body === 'string' ? body : utf8Text(body, 'The batch request body')).replace(/^\uFEFF/, '');
+    } catch (e) {
+      throw new MalformedBatch((e as Error).message);
+    }
     try {
       doc = JSON.parse(text);
     } catch (e) {

@@ -1,7 +1,7 @@
 /** Reading what a request says: its JSON body, `If-Match`, `If-None-Match`, `Prefer` (API.md §4, §5, §12). */
 import type { IfMatch } from '../store/port.js';
 import { ApiError, badRequest } from '../util/errors.js';
-import { checkJsonInput } from '../util/json.js';
+import { checkJsonInput, utf8Text } from '../util/json.js';
 import type { ApiRequest } from './types.js';
 
 export const MAX_BODY = 1024 * 1024;
@@ -33,7 +33,7 @@ export function jsonBody(req: ApiRequest, limit: number): unknown {
       `The body must be sent as Content-Type: application/json; got ${ct === undefined ? 'no Content-Type' : `'${ct}'`}.`,
     );
   }
-  const text = typeof body === 'string' ? body : body!.toString('utf8');
+  const text = typeof body === 'string' ? body : utf8Text(body!);
   let value: unknown;
   try {
     value = JSON.parse(text);

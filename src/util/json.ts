@@ -8,6 +8,18 @@ import { badRequest } from './errors.js';
 /** The deepest nesting a body may have; the body itself is level 1. */
 export const MAX_JSON_DEPTH = 64;
 
+// Keeps a byte-order mark in the text, so that JSON.parse judges it as before.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A body's bytes as text: 400 when they are not UTF-8, instead of storing U+FFFD in their place. */
+export function utf8Text(bytes: Buffer, what = 'The request body'): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw badRequest(`${what} is not valid UTF-8; send JSON encoded as UTF-8.`);
+  }
+}
+
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 

@@ -28,8 +28,11 @@ async function errorOf(r: Response): Promise<ErrorShape> {
 const post = (path: string, raw: string, method = 'POST') =>
   t.call(method, path, { raw, headers: { 'content-type': 'application/json' } });
 
+let token: string;
+
 beforeAll(async () => {
   t = await startTestServer();
+  token = await t.token();
   const r = await t.call('POST', CFG, {
     body: { '@odata.type': '#microsoft.graph.iosMobileAppConfiguration', displayName: 'Hostile input' },
   });
@@ -182,6 +185,24 @@ describe('strings with ill-formed UTF-16', () => {
     const r2 = await post('/v1.0/$batch', '{"requests":[{"id":"\\ud800","method":"GET","url":"/x"}]}');
     expect(r2.status).toBe(400);
     expect((await errorOf(r2)).message).toContain("'requests[0].id'");
+  });
+
+  it('bytes that are not UTF-8 answer 400, in a body and in a $batch envelope', async () => {
+    /** The JSON text with its `#` replaced by the byte 0xFF, which UTF-8 never uses. */
+    const bytes = (s: string) =>
+      Buffer.concat([Buffer.from(s.split('#')[0]!), Buffer.from([0xff]), Buffer.from(s.split('#')[1]!)]);
+    const call = (path: string, body: Buffer, method = 'POST') =>
+      fetch(`${t.http}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
+    const r = await call(`${CFG}/${configId}/userStatuses`, bytes('{"userPrincipalName":"a#b@contoso.com"}'), 'PATCH');
+    expect(r.status).toBe(400);
+    expect((await errorOf(r)).message).toMatch(/not valid UTF-8/);
+    const r2 = await call('/v1.0/$batch', bytes('{"requests":[{"id":"#","method":"GET","url":"/x"}]}'));
+    expect(r2.status).toBe(400);
+    expect((await errorOf(r2)).message).toMatch(/not valid UTF-8/);
   });
 
   it('a well-formed pair (an emoji) is stored unaltered', async () => {
