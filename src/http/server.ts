@@ -33,6 +33,14 @@ export const CONSOLE_PATH = '/console/';
 
 const idsOf = (req: FastifyRequest) => newIds(req.headers);
 
+/** `http://host/v1.0/x` (absolute-form, which servers must accept) → `/v1.0/x`; other targets unchanged. */
+const originForm = (url: string): string => {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
+  if (!m) return url;
+  const rest = url.slice(m[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+};
+
 const sendAnswer = (reply: FastifyReply, a: ErrorAnswer): FastifyReply =>
   reply.code(a.status).headers(a.headers).send(a.body);
 
@@ -123,7 +131,7 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     const host = req.headers.host ?? 'localhost';
     const apiReq: ApiRequest = {
       method: req.method,
-      url: req.url,
+      url: originForm(req.url),
       headers: req.headers as Record<string, string | undefined>,
       ...(req.body !== undefined && req.body !== null ? { body: req.body as Buffer } : {}),
       baseUrl: `${scheme}://${host}`,

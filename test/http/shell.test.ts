@@ -174,6 +174,12 @@ describe('paths', () => {
     expectGraphError(await request('GET', '/v1.0/%zz'), 400, 'BadRequest');
   });
 
+  it('a request target in absolute form is answered as its path', async () => {
+    const a = await request('GET', `http://localhost:${port}/v1.0/$metadata`);
+    expect(a.status).toBe(200);
+    expect(a.headers['content-type']).toMatch(/^application\/xml/);
+  });
+
   it('GET / redirects a person to the console', async () => {
     const a = await request('GET', '/');
     expect(a.status).toBe(302);
