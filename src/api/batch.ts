@@ -13,10 +13,11 @@
  * - `body` may be a JSON object (passed on as parsed JSON; Content-Type defaults to application/json) or a
  *   base64 string (passed on as bytes with the item's Content-Type); `null` counts as no body.
  */
-import { errorBody } from '../format/errors.js';
-import { ERROR_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../format/media.js';
+import { errorAnswer, errorIds } from '../format/errors.js';
+import { JSON_CONTENT_TYPE } from '../format/media.js';
 import { versionNamed } from '../model/edm.js';
-import { ERRORS, type ErrorCode, isApiError } from '../util/errors.js';
+import { type ErrorCode, isApiError } from '../util/errors.js';
+import { checkJsonInput, isObject, preview, utf8Text } from '../util/json.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
 export const MAX_BATCH_REQUESTS = 20;
@@ -76,9 +77,6 @@ export interface BatchItemResponse {
 
 class MalformedBatch extends Error {}
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-
 const quote = (s: string): string => JSON.stringify(s);
 
 export async function handleBatch(
@@ -93,11 +91,7 @@ export async function handleBatch(
     items = parseBatch(outer.body, version);
   } catch (e) {
     if (!(e instanceof MalformedBatch)) throw e;
-    return {
-      status: 400,
-      headers: { 'Content-Type': ERROR_CONTENT_TYPE },
-      body: errorBody('BadRequest', e.message, { requestId: outer.requestId, clientRequestId: outerClientId }),
-    };
+    return errorAnswer('BadRequest', e.message, errorIds(outer.requestId, outerClientId));
   }
 
   const inherited: Record<string, string> = {};
@@ -106,19 +100,12 @@ export async function handleBatch(
   }
 
   const itemError = (item: BatchItem, code: ErrorCode, message: string): BatchItemResponse => {
-    const requestId = newRequestId();
-    const clientRequestId = item.headers['client-request-id'] ?? outerClientId;
-    return {
-      id: item.id,
-      status: ERRORS[code].status,
-      headers: {
-        'Content-Type': ERROR_CONTENT_TYPE,
-        'request-id': requestId,
-        'client-request-id': clientRequestId,
-        'OData-Version': '4.0',
-      },
-      body: JSON.parse(errorBody(code, message, { requestId, clientRequestId })),
-    };
+    const answer = errorAnswer(
+      code,
+      message,
+      errorIds(newRequestId(), item.headers['client-request-id'] ?? outerClientId),
+    );
+    return { id: item.id, status: answer.status, headers: answer.headers, body: JSON.parse(answer.body) };
   };
 
   const execute = async (item: BatchItem): Promise<BatchItemResponse> => {
@@ -247,7 +234,12 @@ function parseBatch(body: ApiRequest['body'], version: string): BatchItem[] {
     throw new MalformedBatch('The batch request has no body; send {"requests": [...]} as application/json.');
   }
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '');
+    let text: string;
+    try {
+      text = (typeof body === 'string' ? body : utf8Text(body, 'The batch request body')).replace(/^\uFEFF/, '');
+    } catch (e) {
+      throw new MalformedBatch((e as Error).message);
+    }
     try {
       doc = JSON.parse(text);
     } catch (e) {
@@ -259,6 +251,7 @@ function parseBatch(body: ApiRequest['body'], version: string): BatchItem[] {
   if (!isObject(doc)) {
     throw new MalformedBatch('The batch request body must be a JSON object of the form {"requests": [...]}.');
   }
+  checkEnvelope(doc);
   const requests = doc.requests;
   if (!Array.isArray(requests)) {
     throw new MalformedBatch(
@@ -281,7 +274,7 @@ function parseBatch(body: ApiRequest['body'], version: string): BatchItem[] {
     const id = r.id;
     if (id === undefined) throw new MalformedBatch(`${where} has no "id".`);
     if (typeof id !== 'string' || id === '') {
-      throw new MalformedBatch(`The "id" of ${where} must be a non-empty string; got ${JSON.stringify(id)}.`);
+      throw new MalformedBatch(`The "id" of ${where} must be a non-empty string; got ${preview(id)}.`);
     }
     const key = id.toLowerCase();
     const prior = byId.get(key);
@@ -296,7 +289,7 @@ function parseBatch(body: ApiRequest['body'], version: string): BatchItem[] {
     if (method === undefined) throw new MalformedBatch(`${named} has no "method".`);
     if (typeof method !== 'string' || !METHOD.test(method)) {
       throw new MalformedBatch(
-        `The "method" of ${named} must be an HTTP method such as "GET"; got ${JSON.stringify(method)}.`,
+        `The "method" of ${named} must be an HTTP method such as "GET"; got ${preview(method)}.`,
       );
     }
     const url = r.url;
@@ -325,6 +318,31 @@ function parseBatch(body: ApiRequest['body'], version: string): BatchItem[] {
   });
   checkAcyclic(items);
   return items;
+}
+
+/**
+ * Depth and string checks for the envelope, as for any body; each item's own body is checked when the item runs,
+ * so that a bad one fails that item alone.
+ */
+function checkEnvelope(doc: Record<string, unknown>): void {
+  try {
+    for (const [k, v] of Object.entries(doc)) {
+      if (k !== 'requests' || !Array.isArray(v)) {
+        checkJsonInput({ [k]: v });
+        continue;
+      }
+      v.forEach((r, i) => {
+        if (!isObject(r)) checkJsonInput(r, `requests[${i}]`, 3);
+        else
+          for (const [rk, rv] of Object.entries(r)) {
+            if (rk !== 'body' || !isObject(rv)) checkJsonInput({ [rk]: rv }, `requests[${i}]`, 3);
+          }
+      });
+    }
+  } catch (e) {
+    if (isApiError(e)) throw new MalformedBatch(e.message);
+    throw e;
+  }
 }
 
 function resolveUrl(url: string, version: string, named: string): { url: string; versionError?: string } {
@@ -358,7 +376,7 @@ function parseHeaders(h: unknown, named: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) {
     if (typeof v !== 'string') {
-      throw new MalformedBatch(`The header ${quote(k)} of ${named} must be a string; got ${JSON.stringify(v)}.`);
+      throw new MalformedBatch(`The header ${quote(k)} of ${named} must be a string; got ${preview(v)}.`);
     }
     out[k.toLowerCase()] = v;
   }
@@ -389,9 +407,7 @@ function parseDependsOn(deps: unknown, byId: Map<string, number>, id: string, na
   const out = new Set<number>();
   for (const d of deps) {
     if (typeof d !== 'string') {
-      throw new MalformedBatch(
-        `The "dependsOn" of ${named} must hold request ids (strings); got ${JSON.stringify(d)}.`,
-      );
+      throw new MalformedBatch(`The "dependsOn" of ${named} must hold request ids (strings); got ${preview(d)}.`);
     }
     const i = byId.get(d.toLowerCase());
     if (i === undefined) throw new MalformedBatch(`${named} depends on ${quote(d)}, which is not in this batch.`);

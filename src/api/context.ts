@@ -4,7 +4,7 @@ import type { Version } from '../model/edm.js';
 import type { EdmModel } from '../model/model.js';
 import type { PathTarget } from '../odata/path.js';
 import type { Scope, Store } from '../store/port.js';
-import type { ApiRequest, ApiResponse } from './types.js';
+import type { ApiRequest } from './types.js';
 
 export interface Settings {
   /** Default page size when `$top` is absent (`--page-size`). */
@@ -27,5 +27,3 @@ export interface Ctx {
   /** The raw query string (without `?`). */
   readonly query: string;
 }
-
-export type Handler = (ctx: Ctx) => Promise<ApiResponse>;

@@ -1,15 +1,22 @@
 /** Reading what a request says: its JSON body, `If-Match`, `If-None-Match`, `Prefer` (API.md §4, §5, §12). */
 import type { IfMatch } from '../store/port.js';
 import { ApiError, badRequest } from '../util/errors.js';
+import { checkJsonInput, utf8Text } from '../util/json.js';
 import type { ApiRequest } from './types.js';
 
 export const MAX_BODY = 1024 * 1024;
 export const MAX_BULK_BODY = 8 * 1024 * 1024;
 
-/** Parses the JSON body: 400 when absent or malformed, 415 when not JSON, 413 over `limit` bytes. */
+/**
+ * Parses the JSON body: 400 when absent, malformed, nested too deep or holding ill-formed strings; 415 when not
+ * JSON; 413 over `limit` bytes.
+ */
 export function jsonBody(req: ApiRequest, limit: number): unknown {
   const body = req.body;
-  if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) return body.json;
+  if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) {
+    checkJsonInput(body.json);
+    return body.json;
+  }
   const size = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (size > limit) {
     throw new ApiError(
@@ -26,12 +33,15 @@ export function jsonBody(req: ApiRequest, limit: number): unknown {
       `The body must be sent as Content-Type: application/json; got ${ct === undefined ? 'no Content-Type' : `'${ct}'`}.`,
     );
   }
-  const text = typeof body === 'string' ? body : body!.toString('utf8');
+  const text = typeof body === 'string' ? body : utf8Text(body!);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw badRequest(`The request body is not valid JSON: ${(e as Error).message}.`);
   }
+  checkJsonInput(value);
+  return value;
 }
 
 /** `If-Match`: `*` or a list of strong entity tags; weak tags never match (RFC 9110 §13.1.1). */

@@ -25,8 +25,9 @@ export interface ApiResponse {
   body?: string;
 }
 
-/** What the api layer tells the shell about a finished request, for the log line and metrics. */
-export interface RequestOutcome {
+/** A finished request: the response, and what the shell logs and measures about it. */
+export interface Handled extends ApiResponse {
+  /** The shape of the path, never its ids (`mobileAppConfigurations/{id}/userStatuses`). */
   route: string;
   tenant?: string;
 }

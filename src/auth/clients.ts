@@ -12,6 +12,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { isObject } from '../util/json.js';
 import { DEFAULT_ROLES, normalizeTenant } from './issuer.js';
 
 export interface ClientEntry {
@@ -113,5 +114,3 @@ export function loadClients(text: string, source = 'clients file'): ClientEntry[
 export async function loadClientsFile(path: string): Promise<ClientEntry[]> {
   return loadClients(await readFile(path, 'utf8'), path);
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

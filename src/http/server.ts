@@ -1,17 +1,20 @@
 /**
  * The HTTP shell: Fastify for sockets, TLS, body limits, request ids, the per-request log line, health and
- * metrics. Everything Graph-shaped is `api.handle`; this file only adapts.
+ * metrics. Everything Graph-shaped is `api.handle`; this file only adapts, and makes sure that what is decided
+ * before the api runs (parser errors, oversized bodies or URLs, methods Fastify does not route) is Graph-shaped too.
  */
 import { randomUUID } from 'node:crypto';
+import { METHODS } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Api } from '../api/app.js';
 import { MAX_BULK_BODY } from '../api/request.js';
 import type { ApiRequest } from '../api/types.js';
-import { errorBody } from '../format/errors.js';
-import { ERROR_CONTENT_TYPE } from '../format/media.js';
+import { type ErrorAnswer, errorAnswer, internalErrorAnswer } from '../format/errors.js';
 import type { Store } from '../store/port.js';
+import { answerProtocolEvents, createClientErrorHandler, MAX_URL_LENGTH, newIds, uriTooLong } from './client-errors.js';
 import type { Metrics } from './metrics.js';
+import { answerAndDrain } from './raw.js';
 
 export interface ShellDeps {
   readonly api: Api;
@@ -25,54 +28,83 @@ export interface ShellDeps {
 /** One byte over the bulk limit, so the api layer sees oversized bodies and answers 413 itself. */
 const BODY_LIMIT = MAX_BULK_BODY + 1;
 
+/** Where `GET /` sends a person. */
+export const CONSOLE_PATH = '/console/';
+
+const idsOf = (req: FastifyRequest) => newIds(req.headers);
+
+/** `http://host/v1.0/x` (absolute-form, which servers must accept) → `/v1.0/x`; other targets unchanged. */
+const originForm = (url: string): string => {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
+  if (!m) return url;
+  const rest = url.slice(m[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+};
+
+const sendAnswer = (reply: FastifyReply, a: ErrorAnswer): FastifyReply =>
+  reply.code(a.status).headers(a.headers).send(a.body);
+
 export function buildShell(deps: ShellDeps): FastifyInstance {
   const { api, metrics, log } = deps;
+  const scheme = deps.https ? 'https' : 'http';
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
-    routerOptions: { maxParamLength: 8192 },
-    return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_URL_LENGTH },
+    // Requests arriving while the server closes get Graph's 503 from the onRequest hook below, not Fastify's.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    clientErrorHandler: createClientErrorHandler(api, scheme),
+    // A URL the router cannot decode (`%zz`) gets Graph's 400, not Fastify's own body.
+    frameworkErrors: (err, req, reply) =>
+      sendAnswer(reply, errorAnswer('BadRequest', `The request URL is not valid: ${err.message}.`, idsOf(req))),
     ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
+
+  // Every method Node's parser knows reaches the api, which answers 405 with `Allow` for the ones a path does
+  // not define. None of them takes a body here, so QUERY needs no Content-Type to be refused.
+  for (const m of METHODS) {
+    if (m === 'CONNECT' || (app.supportedMethods.includes(m) && m !== 'QUERY')) continue;
+    app.addHttpMethod(m, { hasBody: false, overrideExisting: true });
+  }
+  answerProtocolEvents(app.server);
+
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!closing) return done();
+    void sendAnswer(
+      reply.header('Connection', 'close'),
+      errorAnswer('ServiceUnavailable', 'The server is shutting down; send the request again.', idsOf(req)),
+    );
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  const ids = (req: FastifyRequest) => {
-    const requestId = randomUUID();
-    const c = req.headers['client-request-id'];
-    return { requestId, clientRequestId: typeof c === 'string' ? c : requestId };
-  };
-
   // Errors Fastify raises before our handler runs (body too large, broken framing) still get Graph's shape.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const i = ids(req);
+    const ids = idsOf(req);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const code =
-      status === 413
-        ? 'RequestEntityTooLarge'
-        : status === 415
-          ? 'UnsupportedMediaType'
-          : status === 500
-            ? 'InternalError'
-            : 'BadRequest';
-    const message =
-      status === 413
-        ? `The request body is over the ${MAX_BULK_BODY}-byte limit.`
-        : status === 500
-          ? `An internal error occurred; request-id ${i.requestId}.`
-          : err.message;
-    if (status === 500) log.error({ err, requestId: i.requestId }, 'unhandled error in the HTTP shell');
-    void reply
-      .code(status)
-      .headers({
-        'Content-Type': ERROR_CONTENT_TYPE,
-        'request-id': i.requestId,
-        'client-request-id': i.clientRequestId,
-        'OData-Version': '4.0',
-      })
-      .send(errorBody(code, message, i));
+    if (status === 413) {
+      // Answer now, but keep reading (and discarding) a while: closing at once resets a client still sending.
+      reply.hijack();
+      answerAndDrain(
+        req.raw.socket,
+        req.raw,
+        errorAnswer('RequestEntityTooLarge', `The request body is over the ${MAX_BULK_BODY}-byte limit.`, ids),
+      );
+      metrics.observe('unknown', req.method, 413, 0);
+      return;
+    }
+    if (status === 500) {
+      log.error({ err, requestId: ids.requestId }, 'unhandled error in the HTTP shell');
+      return sendAnswer(reply, internalErrorAnswer(ids));
+    }
+    return sendAnswer(reply, errorAnswer(status === 415 ? 'UnsupportedMediaType' : 'BadRequest', err.message, ids));
   });
 
   app.get('/healthz', async (_req, reply) => reply.type('application/json').send('{"status":"ok"}'));
@@ -94,17 +126,20 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     ['/beta/openapi.json', 'beta'],
   ] as const)
     app.get(path, async (_req, reply) => reply.type('application/json').send(deps.openapi(v)));
+  // The root is for a person with a browser: the console lives under /console/.
+  app.get('/', async (_req, reply) => reply.redirect(CONSOLE_PATH, 302));
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const start = process.hrtime.bigint();
     const requestId = randomUUID();
+    if (req.url.length > MAX_URL_LENGTH) return sendAnswer(reply, uriTooLong(idsOf(req)));
     const host = req.headers.host ?? 'localhost';
     const apiReq: ApiRequest = {
       method: req.method,
-      url: req.url,
+      url: originForm(req.url),
       headers: req.headers as Record<string, string | undefined>,
       ...(req.body !== undefined && req.body !== null ? { body: req.body as Buffer } : {}),
-      baseUrl: `${deps.https ? 'https' : 'http'}://${host}`,
+      baseUrl: `${scheme}://${host}`,
       requestId,
     };
     const res = await api.handle(apiReq);
@@ -127,6 +162,8 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     return reply;
   };
   app.all('/*', handler);
-  app.all('/', handler);
+  app.route({ method: app.supportedMethods.filter((m) => m !== 'GET' && m !== 'HEAD'), url: '/', handler });
+  // Anything the router still does not match (it should not happen) is the api's to answer, never Fastify's 404.
+  app.setNotFoundHandler(handler);
   return app;
 }

@@ -7,6 +7,7 @@
 import { assertNever } from '../util/assert.js';
 import { parseDateTimeOffset } from '../util/datetime.js';
 import { badRequest } from '../util/errors.js';
+import { preview } from '../util/json.js';
 import { INT32_MAX, INT32_MIN, type TypeRef } from './edm.js';
 import { complexOf, type EdmModel, enumOf, type Property, type StructuredType } from './model.js';
 
@@ -24,10 +25,7 @@ const MAX_ID_LENGTH = 256;
 /** Printable characters except those that would break a URL path segment. */
 const VALID_ID = /^[^/\\?#\p{Cc}]+$/u;
 
-const show = (v: unknown): string => {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
-};
+const show = (v: unknown): string => preview(v, 80);
 
 function typeName(t: TypeRef, model: EdmModel): string {
   if (t.kind === 'primitive') return t.name;

@@ -1,5 +1,5 @@
 /** GET of one entity, a collection, `$count` and the computed summaries. */
-import { collectionContext, entityContext, summaryContext } from '../../format/context.js';
+import { CONTAINER_SET, collectionContext, entityContext, summaryContext } from '../../format/context.js';
 import { entityObject, typeOf } from '../../format/entity.js';
 import { TEXT_CONTENT_TYPE } from '../../format/media.js';
 import type { StructuredType } from '../../model/model.js';
@@ -80,8 +80,8 @@ const NO_REPORT = '0001-01-01T00:00:00.0000000Z';
 
 /** Summaries are computed from the statuses at read time, never stored (API.md §6). */
 export async function getSummary(ctx: Ctx, which: SummaryName): Promise<ApiResponse> {
-  const config = await ctx.store.get('configurations', { tenant: ctx.scope.tenant }, ctx.scope.configId ?? '');
-  if (!config || !typeOf(ctx.model, config)) throw missing(ctx, 'configurations', ctx.scope.configId ?? '');
+  const config = await ctx.store.get(CONTAINER_SET.name, { tenant: ctx.scope.tenant }, ctx.scope.configId ?? '');
+  if (!config || !typeOf(ctx.model, config)) throw missing(ctx, CONTAINER_SET.name, ctx.scope.configId ?? '');
   return json(200, {
     '@odata.context': summaryContext(ctx.serviceRoot, config.id, which),
     ...(await summaryObject(ctx, which, config)),
