@@ -50,6 +50,7 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import { connectionConfig } from './connection.js';
 import {
   brokePrincipalIndex,
   bulkUpsertByPrincipalSql,
@@ -141,7 +142,7 @@ export class PostgresStore implements Store {
     this.schema = opts.schema;
     const size = opts.poolSize ?? (Number(process.env.DATABASE_POOL_SIZE) || 10);
     this.pool = new pg.Pool({
-      connectionString: opts.url,
+      ...connectionConfig(opts.url),
       max: size,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
       idleTimeoutMillis: 30_000,
