@@ -13,6 +13,7 @@ import { modelFor } from '../model/model.js';
 import type { SetName } from '../model/resources.js';
 import { type PathTarget, parsePath } from '../odata/path.js';
 import type { Store } from '../store/port.js';
+import { isWriteMethod, type Throttle } from '../throttle/throttle.js';
 import { assertNever } from '../util/assert.js';
 import { ApiError, isApiError } from '../util/errors.js';
 import { handleBatch } from './batch.js';
@@ -20,7 +21,6 @@ import type { Ctx, Settings } from './context.js';
 import { countEntities, getEntity, getSummary, listEntities } from './handlers/read.js';
 import { assign, createEntity, deleteEntity, updateEntity, upsertStatuses } from './handlers/write.js';
 import { metadataDocument } from './metadata.js';
-import { isWriteMethod, type Throttle } from './throttle.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
 export interface TokenVerifier {

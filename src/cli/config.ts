@@ -1,4 +1,4 @@
-import { INTUNE_LIMITS, type ThrottleLimits } from '../api/throttle.js';
+import { INTUNE_LIMITS, type ThrottleLimits } from '../throttle/index.js';
 
 /**
  * `serve` options: every flag also has an environment variable (API.md §1). Flags win over the environment,

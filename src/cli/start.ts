@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { createApi } from '../api/app.js';
 import { createIssuerRoutes } from '../api/issuer.js';
-import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../api/throttle.js';
 import { loadClients } from '../auth/clients.js';
 import { createLocalIssuer } from '../auth/issuer.js';
 import { ensureActiveKey, KeyRing } from '../auth/keys.js';
@@ -15,6 +14,7 @@ import { buildShell } from '../http/server.js';
 import { ensureLocalTls } from '../http/tls.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
+import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../throttle/index.js';
 import type { ServeConfig } from './config.js';
 
 export interface RunningServer {
