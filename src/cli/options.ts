@@ -169,11 +169,10 @@ const SERVE: readonly Use[] = [
   'log-level',
 ];
 
+const DATA_DIR: Use = ['data-dir', 'data directory when --db is not given'];
+
 /** Where a one-shot command finds its store. */
-const STORE: readonly Use[] = [
-  ['db', 'database'],
-  ['data-dir', 'data directory when --db is not given'],
-];
+const STORE: readonly Use[] = [['db', 'database'], DATA_DIR];
 
 export const COMMAND_OPTIONS = {
   serve: SERVE,
@@ -186,7 +185,7 @@ export const COMMAND_OPTIONS = {
     'aud',
     'ttl',
     ['db', 'the database whose signing key to use'],
-    STORE[1]!,
+    DATA_DIR,
     ['public-url', 'issuer base URL, as given to serve'],
     ['https-port', 'HTTPS port of the server, for the default issuer'],
   ],
