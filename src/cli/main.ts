@@ -51,7 +51,6 @@ serve.action(async (flags: Record<string, string | undefined>) => {
         ]
       : []),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -65,8 +64,11 @@ serve.action(async (flags: Record<string, string | undefined>) => {
       },
     );
   };
+  // Before the banner: whoever waits for it may signal at once, and an unhandled SIGTERM would kill the server
+  // without closing it.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(`${lines.join('\n')}\n`);
 });
 
 addOptions(
