@@ -186,8 +186,6 @@ export const COMMAND_OPTIONS = {
     'ttl',
     ['db', 'the database whose signing key to use'],
     DATA_DIR,
-    ['public-url', 'issuer base URL, as given to serve'],
-    ['https-port', 'HTTPS port of the server, for the default issuer'],
   ],
   seed: ['tenant', 'configurations', 'users', ...STORE],
   import: [['tenant', 'tenant id (default: the one in the file)'], ...STORE],
