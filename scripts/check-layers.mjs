@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Checks the import direction of DESIGN.md: util → model → odata → {store, format, auth} → api → http → cli.
+// Checks the import direction of DESIGN.md: util → model → odata → {store, format, auth, throttle} → api → http → cli.
 // A module may import from its own layer or from layers to its left, never to its right or a sibling.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const RANK = { util: 0, model: 1, odata: 2, store: 3, format: 3, auth: 3, api: 4, http: 5, cli: 6 };
+const RANK = { util: 0, model: 1, odata: 2, store: 3, format: 3, auth: 3, throttle: 3, api: 4, http: 5, cli: 6 };
 const root = resolve('src');
 const files = [];
 const walk = (d) => {
@@ -33,7 +33,7 @@ for (const file of files) {
 }
 if (problems.length) {
   console.error(
-    `Layer violations (imports must point left: util → model → odata → {store, format, auth} → api → http → cli):\n  ${problems.join('\n  ')}`,
+    `Layer violations (imports must point left: util → model → odata → {store, format, auth, throttle} → api → http → cli):\n  ${problems.join('\n  ')}`,
   );
   process.exit(1);
 }

@@ -9,13 +9,13 @@ import type { Principal } from '../auth/principal.js';
 import { apiErrorAnswer, errorIds, internalErrorAnswer } from '../format/errors.js';
 import { XML_CONTENT_TYPE } from '../format/media.js';
 import type { Store } from '../store/port.js';
+import { isWriteMethod, type Throttle } from '../throttle/throttle.js';
 import { ApiError, isApiError } from '../util/errors.js';
 import { handleBatch } from './batch.js';
 import type { Ctx, Settings } from './context.js';
 import { dispatch } from './dispatch.js';
 import { metadataDocument } from './metadata.js';
 import { checkMethod, invalidVersion, type Resolved, resolve, routeOf } from './resolve.js';
-import { isWriteMethod, type Throttle } from './throttle.js';
 import type { ApiRequest, ApiResponse, Handled } from './types.js';
 
 export interface TokenVerifier {

@@ -1,8 +1,9 @@
-import { INTUNE_LIMITS, type ThrottleLimits } from '../api/throttle.js';
+import { INTUNE_LIMITS, type ThrottleLimits } from '../throttle/index.js';
+import { type Flag, optionValue } from './options.js';
 
 /**
- * `serve` options: every flag also has an environment variable (API.md §1). Flags win over the environment,
- * the environment over defaults.
+ * `serve` options: every flag also has an environment variable (options.ts holds them). Flags win over the
+ * environment, the environment over defaults.
  */
 export interface ServeConfig {
   port: number;
@@ -27,81 +28,6 @@ export interface ServeConfig {
   clockSkew: number;
   logLevel: string;
 }
-
-/** Flag name → environment variable, default, and how to read it. The one table `--help` is built from. */
-export const SERVE_OPTIONS = [
-  { flag: 'port', env: 'PORT', def: '8080', help: 'HTTP port (0 = any free port, -1 = no HTTP)' },
-  { flag: 'https-port', env: 'HTTPS_PORT', def: '8443', help: 'HTTPS port (0 = any free port, -1 = no HTTPS)' },
-  { flag: 'host', env: 'HOST', def: '127.0.0.1', help: 'address to listen on' },
-  { flag: 'data-dir', env: 'DATA_DIR', def: './data', help: 'where the SQLite database and the local CA live' },
-  {
-    flag: 'db',
-    env: 'DATABASE_URL',
-    def: undefined,
-    help: 'SQLite file, :memory:, or postgres://… (default <data-dir>/appconfig-graph.db)',
-  },
-  { flag: 'throttle', env: 'THROTTLE', def: 'intune', help: "Intune's throttling limits (intune) or none (off)" },
-  {
-    flag: 'throttle-limits',
-    env: 'THROTTLE_LIMITS',
-    def: 'window=20,writes-per-app=100,writes-per-tenant=200,all-per-app=1000,all-per-tenant=2000',
-    help: 'the limits of --throttle intune (window in seconds; any subset of the keys)',
-  },
-  { flag: 'auth', env: 'AUTH', def: 'local', help: 'local issuer (local) or an external OpenID Connect issuer (oidc)' },
-  { flag: 'page-size', env: 'PAGE_SIZE', def: '1000', help: 'page size when $top is absent (1–1000)' },
-  {
-    flag: 'public-url',
-    env: 'PUBLIC_URL',
-    def: undefined,
-    help: 'scheme://host[:port] used in absolute URLs and as the token issuer',
-  },
-  {
-    flag: 'cert',
-    env: 'TLS_CERT',
-    def: undefined,
-    help: 'PEM certificate file for HTTPS (default: a local CA in <data-dir>)',
-  },
-  { flag: 'key', env: 'TLS_KEY', def: undefined, help: 'PEM private key file for HTTPS' },
-  {
-    flag: 'redis-url',
-    env: 'REDIS_URL',
-    def: undefined,
-    help: 'share throttling counters between instances through Redis',
-  },
-  {
-    flag: 'durability',
-    env: 'DURABILITY',
-    def: 'normal',
-    help: 'SQLite commit durability: normal (survives kill -9) or full (fsync, survives power loss)',
-  },
-  {
-    flag: 'clients',
-    env: 'CLIENTS_FILE',
-    def: undefined,
-    help: 'JSON file of clients the token endpoint accepts (default: any)',
-  },
-  {
-    flag: 'default-roles',
-    env: 'DEFAULT_ROLES',
-    def: 'DeviceManagementApps.ReadWrite.All',
-    help: 'roles granted by the token endpoint when no clients file is given',
-  },
-  { flag: 'oidc-jwks-url', env: 'OIDC_JWKS_URL', def: undefined, help: '--auth oidc: the issuer JWKS URL' },
-  { flag: 'oidc-issuer', env: 'OIDC_ISSUER', def: undefined, help: '--auth oidc: accepted issuer(s), comma-separated' },
-  {
-    flag: 'audience',
-    env: 'AUDIENCE',
-    def: 'https://graph.microsoft.com,00000003-0000-0000-c000-000000000000',
-    help: 'accepted token audiences, comma-separated',
-  },
-  {
-    flag: 'clock-skew',
-    env: 'CLOCK_SKEW',
-    def: '0',
-    help: 'seconds of clock-skew leeway when checking token lifetimes',
-  },
-  { flag: 'log-level', env: 'LOG_LEVEL', def: 'info', help: 'pino log level (silent to turn request logs off)' },
-] as const;
 
 type Raw = Record<string, string | undefined>;
 
@@ -158,11 +84,7 @@ export function parseLimits(text: string): ThrottleLimits {
 
 /** Merges flags (camelCase keys as commander gives them), the environment and defaults. */
 export function resolveServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const get = (flag: string): string | undefined => {
-    const o = SERVE_OPTIONS.find((x) => x.flag === flag)!;
-    const camel = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    return flags[camel] ?? env[o.env] ?? o.def;
-  };
+  const get = (flag: Flag): string | undefined => optionValue(flag, flags, env);
   return {
     port: int('port', get('port')!, -1, 65535),
     httpsPort: int('https-port', get('https-port')!, -1, 65535),

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-/** The `appconfig-graph` command line (API.md §1). */
-import { Command, Option } from 'commander';
-import { resolveServeConfig, SERVE_OPTIONS } from './config.js';
+/** The `appconfig-graph` command line (README.md: running it). */
+import { Command } from 'commander';
+import { isPostgresUrl } from '../store/open.js';
+import { resolveServeConfig } from './config.js';
+import { addOptions, COMMAND_OPTIONS, DEFAULT_DATA_DIR } from './options.js';
 import { runSeed } from './seed.js';
 import { startServer } from './start.js';
 import { runToken } from './token.js';
@@ -12,12 +14,10 @@ program
   .name('appconfig-graph')
   .description('A Microsoft Graph (Intune) compatible server for mobile app configurations and their statuses.');
 
-const serve = program.command('serve', { isDefault: false }).description('serve the API over HTTP and HTTPS');
-for (const o of SERVE_OPTIONS) {
-  serve.addOption(
-    new Option(`--${o.flag} <value>`, `${o.help} [env ${o.env}${o.def !== undefined ? `, default ${o.def}` : ''}]`),
-  );
-}
+const serve = addOptions(
+  program.command('serve', { isDefault: false }).description('serve the API over HTTP and HTTPS'),
+  COMMAND_OPTIONS.serve,
+);
 /** A database URL fit to print: the password (if any) replaced, so banners and logs never carry it. */
 function redact(db: string): string {
   try {
@@ -36,7 +36,7 @@ serve.action(async (flags: Record<string, string | undefined>) => {
     'appconfig-graph is serving Microsoft Graph (mobileAppConfigurations) on',
     ...(server.httpUrl ? [`  ${server.httpUrl}/v1.0   ${server.httpUrl}/beta`] : []),
     ...(server.httpsUrl ? [`  ${server.httpsUrl}/v1.0   ${server.httpsUrl}/beta`] : []),
-    `store: ${config.db && /^postgres/i.test(config.db) ? `PostgreSQL ${redact(config.db)}` : `SQLite ${config.db ?? `${config.dataDir}/appconfig-graph.db`}`}`,
+    `store: ${isPostgresUrl(config.db) ? `PostgreSQL ${redact(config.db)}` : `SQLite ${config.db ?? `${config.dataDir}/appconfig-graph.db`}`}`,
     ...(server.caPath
       ? [
           `HTTPS uses a local CA: ${server.caPath}`,
@@ -46,12 +46,11 @@ serve.action(async (flags: Record<string, string | undefined>) => {
     ...(config.auth === 'local'
       ? [
           'get a token with:',
-          `  npx appconfig-graph token${config.db ? ` --db ${redact(config.db)}` : config.dataDir !== './data' ? ` --db ${config.dataDir}/appconfig-graph.db` : ''}`,
+          `  npx appconfig-graph token${config.db ? ` --db ${redact(config.db)}` : config.dataDir !== DEFAULT_DATA_DIR ? ` --db ${config.dataDir}/appconfig-graph.db` : ''}`,
           `  or POST ${server.httpsUrl ?? server.httpUrl}/<tenant>/oauth2/v2.0/token (client credentials)`,
         ]
       : []),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -65,57 +64,39 @@ serve.action(async (flags: Record<string, string | undefined>) => {
       },
     );
   };
+  // Before the banner: whoever waits for it may signal at once, and an unhandled SIGTERM would kill the server
+  // without closing it.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(`${lines.join('\n')}\n`);
 });
 
-program
-  .command('token')
-  .description('print an access token from the local issuer of a database')
-  .option('--tenant <id>', 'tenant id (tid)')
-  .option('--app <id>', 'application id (appid)')
-  .option('--user <upn>', 'signed-in user: makes a delegated token (scp) instead of an application token (roles)')
-  .option('--scopes <list>', 'delegated scopes, space-separated', 'DeviceManagementApps.ReadWrite.All')
-  .option('--roles <list>', 'application roles, space-separated', 'DeviceManagementApps.ReadWrite.All')
-  .option('--aud <aud>', 'audience', 'https://graph.microsoft.com')
-  .option('--ttl <seconds>', 'lifetime in seconds', '3600')
-  .option('--db <path-or-url>', 'the database whose signing key to use [env DATABASE_URL]')
-  .option('--data-dir <dir>', 'data directory when --db is not given [env DATA_DIR]', './data')
-  .action(async (opts: Record<string, string | undefined>) => {
-    process.stdout.write(`${await runToken(opts)}\n`);
-  });
+addOptions(
+  program.command('token').description('print an access token from the local issuer of a database'),
+  COMMAND_OPTIONS.token,
+).action(async (opts: Record<string, string | undefined>) => {
+  process.stdout.write(`${await runToken(opts)}\n`);
+});
 
-program
-  .command('seed')
-  .description('fill a tenant with realistic data')
-  .option('--tenant <id>', 'tenant id')
-  .option('--configurations <n>', 'configurations to create', '10')
-  .option('--users <n>', 'user statuses per configuration', '100')
-  .option('--db <path-or-url>', 'database [env DATABASE_URL]')
-  .option('--data-dir <dir>', 'data directory when --db is not given [env DATA_DIR]', './data')
-  .action(async (opts: Record<string, string | undefined>) => {
+addOptions(program.command('seed').description('fill a tenant with realistic data'), COMMAND_OPTIONS.seed).action(
+  async (opts: Record<string, string | undefined>) => {
     await runSeed(opts);
-  });
+  },
+);
 
-program
-  .command('import <file>')
-  .description("import a tenant's data from Graph-shaped JSON")
-  .option('--tenant <id>', 'tenant id (default: the one in the file)')
-  .option('--db <path-or-url>', 'database [env DATABASE_URL]')
-  .option('--data-dir <dir>', 'data directory when --db is not given [env DATA_DIR]', './data')
-  .action(async (file: string, opts: Record<string, string | undefined>) => {
-    await runImport(file, opts);
-  });
+addOptions(
+  program.command('import <file>').description("import a tenant's data from Graph-shaped JSON"),
+  COMMAND_OPTIONS.import,
+).action(async (file: string, opts: Record<string, string | undefined>) => {
+  await runImport(file, opts);
+});
 
-program
-  .command('export')
-  .description("write a tenant's data as Graph-shaped JSON to standard output")
-  .option('--tenant <id>', 'tenant id')
-  .option('--db <path-or-url>', 'database [env DATABASE_URL]')
-  .option('--data-dir <dir>', 'data directory when --db is not given [env DATA_DIR]', './data')
-  .action(async (opts: Record<string, string | undefined>) => {
-    await runExport(opts);
-  });
+addOptions(
+  program.command('export').description("write a tenant's data as Graph-shaped JSON to standard output"),
+  COMMAND_OPTIONS.export,
+).action(async (opts: Record<string, string | undefined>) => {
+  await runExport(opts);
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`appconfig-graph: ${err instanceof Error ? err.message : String(err)}\n`);

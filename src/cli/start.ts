@@ -6,7 +6,6 @@ import { createApi } from '../api/app.js';
 import { MAX_BATCH_REQUESTS } from '../api/batch.js';
 import { MAX_BULK_ITEMS } from '../api/handlers/write.js';
 import { MAX_BODY, MAX_BULK_BODY } from '../api/request.js';
-import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../api/throttle.js';
 import { loadClients } from '../auth/clients.js';
 import { createLocalIssuer, DEFAULT_TENANT, databaseIssuerBase } from '../auth/issuer.js';
 import { ensureActiveKey, KeyRing } from '../auth/keys.js';
@@ -19,6 +18,7 @@ import { ensureLocalTls } from '../http/tls.js';
 import type { Version } from '../model/edm.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
+import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../throttle/index.js';
 import type { ServeConfig } from './config.js';
 
 /** The api layer's limits, for the OpenAPI documents. */

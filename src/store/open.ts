@@ -10,13 +10,18 @@ export interface OpenStoreOptions {
   readonly durability?: 'normal' | 'full';
 }
 
-export const isPostgresUrl = (db: string | undefined): boolean => db !== undefined && /^postgres(ql)?:\/\//i.test(db);
+/** Whether `db` is a URL of a PostgreSQL scheme (`postgres:`, `postgresql:`), as the URL parser reads it. */
+export function isPostgresUrl(db: string | undefined): db is string {
+  if (db === undefined || !URL.canParse(db)) return false;
+  const { protocol } = new URL(db);
+  return protocol === 'postgres:' || protocol === 'postgresql:';
+}
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let store: Store;
   if (isPostgresUrl(opts.db)) {
     const { openPostgres } = await import('./postgres/postgres-store.js');
-    store = await openPostgres({ url: opts.db! });
+    store = await openPostgres({ url: opts.db });
   } else {
     store = openSqlite({
       path: opts.db ?? join(opts.dataDir, 'appconfig-graph.db'),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, createApi } from '../../src/api/app.js';
-import { noThrottle } from '../../src/api/throttle.js';
+import { noThrottle } from '../../src/throttle/index.js';
 import type { ApiRequest } from '../../src/api/types.js';
 import { createLocalIssuer } from '../../src/auth/issuer.js';
 import { ensureActiveKey, KeyRing } from '../../src/auth/keys.js';

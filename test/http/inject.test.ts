@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../src/api/app.js';
-import { noThrottle } from '../../src/api/throttle.js';
+import { noThrottle } from '../../src/throttle/index.js';
 import { ensureActiveKey, KeyRing } from '../../src/auth/keys.js';
 import { createVerifier } from '../../src/auth/verify.js';
 import { createMetrics } from '../../src/http/metrics.js';

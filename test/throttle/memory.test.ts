@@ -7,7 +7,7 @@ import {
   noThrottle,
   type ThrottleDecision,
   type ThrottleLimits,
-} from '../../src/api/throttle.js';
+} from '../../src/throttle/index.js';
 
 const SMALL: ThrottleLimits = {
   windowMs: 20_000,
@@ -33,6 +33,10 @@ function clocked(limits: ThrottleLimits = SMALL) {
   };
 }
 
+/**
+ * What only the in-process throttle can show: exact waits and sliding on a clock the test sets, idle tenants
+ * forgotten, agreement with a naive model on random traffic. What every throttle does is in conformance.ts.
+ */
 describe('memory throttle', () => {
   it('has the Intune limits', () => {
     expect(INTUNE_LIMITS).toEqual({
@@ -49,35 +53,6 @@ describe('memory throttle', () => {
   it('admits everything with noThrottle', async () => {
     for (let i = 0; i < 5000; i++) expect((await noThrottle.check('t', 'a', true)).ok).toBe(true);
     await noThrottle.close();
-  });
-
-  it('stops writes of one app at its per-app limit, and its reads go on', () => {
-    const c = clocked();
-    for (let i = 0; i < 3; i++) expect(c.check('t1', 'a', true)).toEqual({ ok: true, retryAfterSeconds: 0 });
-    expect(c.check('t1', 'a', true)).toEqual({ ok: false, retryAfterSeconds: 20 });
-    expect(c.check('t1', 'a', false).ok).toBe(true);
-  });
-
-  it('keeps apps and tenants apart, and applies the per-tenant limits across apps', () => {
-    const c = clocked();
-    for (let i = 0; i < 3; i++) expect(c.check('t1', 'a', true).ok).toBe(true);
-    expect(c.check('t1', 'a', true).ok).toBe(false);
-    // b has its own per-app budget, but shares the tenant's 5 writes.
-    expect(c.check('t1', 'b', true).ok).toBe(true);
-    expect(c.check('t1', 'b', true).ok).toBe(true);
-    expect(c.check('t1', 'c', true).ok).toBe(false);
-    expect(c.check('t1', 'c', false).ok).toBe(true);
-    // Another tenant is untouched.
-    for (let i = 0; i < 3; i++) expect(c.check('t2', 'a', true).ok).toBe(true);
-  });
-
-  it('counts writes among all requests, and limits reads by the all-requests buckets', () => {
-    const c = clocked();
-    for (let i = 0; i < 3; i++) expect(c.check('t1', 'a', true).ok).toBe(true);
-    for (let i = 0; i < 3; i++) expect(c.check('t1', 'a', false).ok).toBe(true);
-    expect(c.check('t1', 'a', false).ok).toBe(false); // 6 per app
-    for (let i = 0; i < 4; i++) expect(c.check('t1', 'b', false).ok).toBe(true);
-    expect(c.check('t1', 'c', false)).toEqual({ ok: false, retryAfterSeconds: 20 }); // 10 per tenant
   });
 
   it('slides the window instead of resetting it', () => {

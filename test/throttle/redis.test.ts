@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedisThrottle, type ThrottleLimits } from '../../src/api/throttle.js';
+import { createRedisThrottle, type ThrottleLimits } from '../../src/throttle/index.js';
+import { REDIS_URL, redisAdmin, silent } from './subjects.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `test:throttle:${randomUUID()}:`;
 
 const LIMITS: ThrottleLimits = {
@@ -15,29 +14,13 @@ const LIMITS: ThrottleLimits = {
   allPerTenant: 10,
 };
 
-async function probe(): Promise<Redis | undefined> {
-  const r = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return r;
-  } catch {
-    r.disconnect();
-    return undefined;
-  }
-}
+const admin = redisAdmin;
+afterAll(() => admin?.disconnect());
 
-const admin = await probe();
-if (!admin) console.warn(`Redis throttle tests skipped: no Redis answers at ${REDIS_URL} (set REDIS_URL).`);
-
-const silent = { warn: () => {} };
-
+/**
+ * What only the Redis throttle has: counts shared between instances, its key layout and expiry, and the
+ * fallback when Redis is away. What every throttle does is in conformance.ts.
+ */
 describe.skipIf(!admin)('redis throttle (two instances, one Redis)', () => {
   const opened: { close(): Promise<void> }[] = [];
   const pair = (limits: ThrottleLimits, prefix = `${PREFIX}${randomUUID()}:`) => {
@@ -52,7 +35,6 @@ describe.skipIf(!admin)('redis throttle (two instances, one Redis)', () => {
     if (admin) {
       const keys = await admin.keys(`${PREFIX}*`);
       if (keys.length > 0) await admin.del(...keys);
-      admin.disconnect();
     }
   });
 

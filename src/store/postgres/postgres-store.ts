@@ -54,6 +54,7 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import { connectionConfig } from './connection.js';
 import { FOLD_COLLATION_SQL, foldFunctionSql, PG_DDL } from './ddl.js';
 import { brokePrincipalIndex, isForeignKeyViolation, isRetryable, isUniqueViolation, translate } from './errors.js';
 import { bulkUpsertByPrincipalSql, POSTGRES_QUERY, toPositional, typeParser } from './query.js';
@@ -133,7 +134,7 @@ export class PostgresStore implements Store {
     this.schema = opts.schema;
     const size = opts.poolSize ?? (Number(process.env.DATABASE_POOL_SIZE) || 10);
     this.pool = new pg.Pool({
-      connectionString: opts.url,
+      ...connectionConfig(opts.url),
       max: size,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
       idleTimeoutMillis: 30_000,
