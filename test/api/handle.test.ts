@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, createApi } from '../../src/api/app.js';
-import { noThrottle } from '../../src/throttle/index.js';
 import type { ApiRequest } from '../../src/api/types.js';
 import { createLocalIssuer } from '../../src/auth/issuer.js';
 import { ensureActiveKey, KeyRing } from '../../src/auth/keys.js';
 import { createVerifier } from '../../src/auth/verify.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/port.js';
+import { noThrottle } from '../../src/throttle/index.js';
 
 const CFG = '/v1.0/deviceAppManagement/mobileAppConfigurations';
 let dir: string;

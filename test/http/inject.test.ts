@@ -6,13 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../src/api/app.js';
-import { noThrottle } from '../../src/throttle/index.js';
 import { ensureActiveKey, KeyRing } from '../../src/auth/keys.js';
 import { createVerifier } from '../../src/auth/verify.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { buildShell } from '../../src/http/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/port.js';
+import { noThrottle } from '../../src/throttle/index.js';
 
 const CFG = '/v1.0/deviceAppManagement/mobileAppConfigurations';
 let dir: string;
