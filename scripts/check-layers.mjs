@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Checks the import direction of DESIGN.md: util → model → odata → {store, format, auth, throttle} → api → http → cli.
-// A module may import from its own layer or from layers to its left, never to its right or a sibling.
+// Checks the import direction of docs/architecture.md#layers: util → model → odata → {store, format, auth, throttle} →
+// api → http → cli. A module may import from its own layer or from layers to its left, never to its right or a sibling.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 

@@ -1,7 +1,7 @@
 /**
- * JSON batching (graph-reference §4.9; API.md §9): `POST /{v}/$batch` with up to 20 requests. Each item re-enters
- * the whole pipeline through `handle` (so it is authenticated, authorised and throttled on its own); the outer
- * answer is 200 with every item's result, or 400 when the batch itself is malformed.
+ * JSON batching (docs/graph-schema.md#json-batching; docs/api.md#batching-and-throttling): `POST /{v}/$batch` with up
+ * to 20 requests. Each item re-enters the whole pipeline through `handle` (so it is authenticated, authorised and
+ * throttled on its own); the outer answer is 200 with every item's result, or 400 when the batch itself is malformed.
  *
  * Decisions where Graph is silent:
  * - An item URL may carry the batch's own version prefix (`/v1.0/...`, as the SDK sends it) or none. A different

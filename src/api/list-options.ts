@@ -22,7 +22,7 @@ export interface ListOptions {
   /** The projection for the context URL, `(a,b,nav(c))`, when `$select` is given. */
   readonly selectList: readonly string[] | undefined;
   readonly expand: readonly ExpandItem[];
-  /** The absolute link to the page after `position` (API.md §8). */
+  /** The absolute link to the page after `position` (docs/api.md#queries). */
   nextLink(position: string): string;
 }
 

@@ -1,4 +1,7 @@
-/** Reading what a request says: its JSON body, `If-Match`, `If-None-Match`, `Prefer` (API.md §4, §5, §12). */
+/**
+ * Reading what a request says: its JSON body, `If-Match`, `If-None-Match`, `Prefer` (docs/api.md#representation,
+ * #errors, #decisions-on-finer-points).
+ */
 import type { IfMatch } from '../store/port.js';
 import { ApiError, badRequest } from '../util/errors.js';
 import { checkJsonInput, utf8Text } from '../util/json.js';

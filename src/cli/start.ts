@@ -149,7 +149,7 @@ export async function startServer(
     async close() {
       if (closed) return;
       closed = true;
-      // Stop accepting, let requests in flight finish, then close the store (API.md §1).
+      // Stop accepting, let requests in flight finish, then close the store (docs/api.md#running-the-server).
       await Promise.all(shells.map((s) => s.close()));
       await throttle.close();
       await store.close();

@@ -1,4 +1,4 @@
-/** `@odata.context` URLs and canonical entity URLs (OData JSON Format §10; graph-reference.md §4.4). */
+/** `@odata.context` URLs and canonical entity URLs (OData JSON Format §10; docs/graph-schema.md#context-urls). */
 import { ENTITY_SETS, type EntitySet, ROOT_SINGLETON, type SetName } from '../model/resources.js';
 
 /** The one set that is not contained: the others hang under its entities. */

@@ -1,10 +1,11 @@
 /**
  * `$metadata`: the CSDL XML of one version, generated from the model (OData CSDL XML 4.0). Element and
  * attribute shapes follow Graph's own document (msgraph-metadata `schemas/*-Prod.csdl`, quoted in
- * graph-reference.md §1.2, §3): namespace `microsoft.graph` with alias `graph`, every entity type derived from
- * the abstract `graph.entity` that holds the key, properties in case-insensitive alphabetical order, `Nullable`
- * written only when false, containment navigations, the bound `assign` action, and the container `GraphService`
- * with the singleton `deviceAppManagement`. Descriptions go into `Annotations` blocks, as Graph's do.
+ * docs/graph-schema.md#user-status-properties, #configurations-and-their-children): namespace `microsoft.graph` with
+ * alias `graph`, every entity type derived from the abstract `graph.entity` that holds the key, properties in
+ * case-insensitive alphabetical order, `Nullable` written only when false, containment navigations, the bound `assign`
+ * action, and the container `GraphService` with the singleton `deviceAppManagement`. Descriptions go into `Annotations`
+ * blocks, as Graph's do.
  */
 import { qualified, type TypeRef } from '../model/edm.js';
 import type { EdmModel, Property, StructuredType } from '../model/model.js';

@@ -1,6 +1,6 @@
 /**
- * Stored entities → OData JSON (minimal metadata, API.md §4): `@odata.type` on every entity, every property
- * of the requested version present and `null` written out; complex values projected to the version's type.
+ * Stored entities → OData JSON (minimal metadata, docs/api.md#representation): `@odata.type` on every entity, every
+ * property of the requested version present and `null` written out; complex values projected to the version's type.
  */
 import type { TypeRef } from '../model/edm.js';
 import type { EdmModel, Property, StructuredType } from '../model/model.js';

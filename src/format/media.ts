@@ -1,4 +1,4 @@
-/** Content types and the headers every response carries (API.md §4). */
+/** Content types and the headers every response carries (docs/api.md#representation). */
 export const JSON_CONTENT_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 export const ERROR_CONTENT_TYPE = 'application/json';

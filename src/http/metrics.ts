@@ -1,4 +1,4 @@
-/** Prometheus metrics (API.md §11): requests by route, method and status, and a latency histogram. */
+/** Prometheus metrics (docs/api.md#operations): requests by route, method and status, and a latency histogram. */
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 export function createMetrics() {

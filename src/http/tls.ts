@@ -1,7 +1,7 @@
 /**
- * A local CA for HTTPS without `--cert/--key` (API.md §1). The Graph SDK sends tokens and follows nextLinks only
- * over https, so the server makes its own CA on first start, keeps it in the data directory, and issues itself a
- * server certificate that clients trust through `NODE_EXTRA_CA_CERTS=<dataDir>/ca.pem`.
+ * A local CA for HTTPS without `--cert/--key` (docs/api.md#running-the-server). The Graph SDK sends tokens and follows
+ * nextLinks only over https, so the server makes its own CA on first start, keeps it in the data directory, and issues
+ * itself a server certificate that clients trust through `NODE_EXTRA_CA_CERTS=<dataDir>/ca.pem`.
  *
  * Files in dataDir: ca.pem, ca-key.pem, server.pem, server-key.pem (keys mode 0600). The CA is kept as long as
  * it is valid for more than 30 days (replacing it would make clients re-trust a new one). The server certificate

@@ -1,7 +1,8 @@
 /**
  * The Microsoft Graph schema served, as data. Names, types, nullability and descriptions are copied from
  * the Graph CSDL (msgraph-metadata `schemas/v1.0-Prod.csdl` and `beta-Prod.csdl`); see
- * `shared/spec/graph-reference.md` §1–§3. Property order follows the documented JSON representation.
+ * docs/graph-schema.md#user-status, #compliancestatus, #configurations-and-their-children. Property order follows the
+ * documented JSON representation.
  */
 import type { ComplexTypeDef, EntityTypeDef, EnumTypeDef, PropertyDef, TypeRef } from './edm.js';
 

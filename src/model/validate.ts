@@ -1,7 +1,7 @@
 /**
  * JSON in → typed values out, or a 400 that names the property, what it must be and what it got
- * (API.md §4). Values come out canonical: Int32 numbers, enum member names, DateTimeOffset as the 7-digit
- * UTC string, Binary as base64, complex values as plain objects with `@odata.type` where the declared type
+ * (docs/api.md#representation). Values come out canonical: Int32 numbers, enum member names, DateTimeOffset as the
+ * 7-digit UTC string, Binary as base64, complex values as plain objects with `@odata.type` where the declared type
  * is abstract or has derived types.
  */
 import { assertNever } from '../util/assert.js';
@@ -233,9 +233,9 @@ export function validateEntity(
 }
 
 /**
- * Fills what a create leaves out (API.md §12): nullables null, collections empty, non-nullable numbers 0,
- * booleans false, enums their first member (`unknown` for complianceStatus), date-times `now`; a non-nullable
- * string has no sensible default and is required (400).
+ * Fills what a create leaves out (docs/api.md#decisions-on-finer-points): nullables null, collections empty,
+ * non-nullable numbers 0, booleans false, enums their first member (`unknown` for complianceStatus), date-times `now`;
+ * a non-nullable string has no sensible default and is required (400).
  */
 export function completeForCreate(
   model: EdmModel,

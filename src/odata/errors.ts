@@ -1,7 +1,7 @@
 /**
  * Query errors. A syntax error carries the 0-based position in the option's decoded text (as odata.net's
  * `UriQueryExpressionParser` reports it); a binding error names the property and the type. Both are 400
- * BadRequest with the option as `target` (API.md §5, §8).
+ * BadRequest with the option as `target` (docs/api.md#errors, #queries).
  */
 import { ApiError } from '../util/errors.js';
 

@@ -1,11 +1,11 @@
 /**
- * Every limit the query layer enforces, in one settings object with defaults (DESIGN.md §6). Hostile queries
- * are stopped while parsing (depth and node count are checked as nodes are built, so a deeply nested text never
- * reaches the binder or the database).
+ * Every limit the query layer enforces, in one settings object with defaults
+ * (docs/architecture.md#query-options-in-one-order). Hostile queries are stopped while parsing (depth and node count
+ * are checked as nodes are built, so a deeply nested text never reaches the binder or the database).
  */
 
 export interface QueryLimits {
-  /** Largest `$top` (page size) a client may ask for (API.md §12). */
+  /** Largest `$top` (page size) a client may ask for (docs/api.md#decisions-on-finer-points). */
   readonly maxTop: number;
   /** Page size when `$top` is absent (`--page-size`). */
   readonly defaultPageSize: number;

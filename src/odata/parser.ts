@@ -1,5 +1,5 @@
 /**
- * Text → syntax tree, no model involved (DESIGN.md "lex → parse → bind"). A Pratt parser over the tokens of
+ * Text → syntax tree, no model involved (docs/architecture.md#lex-parse-bind). A Pratt parser over the tokens of
  * `lexer.ts` with the operator precedence of OData 4.01 URL conventions §5.1.1 ("Operator Precedence"):
  * primary (`/`, calls, `in`, `has`) > unary (`not`) > multiplicative > additive > relational > equality
  * > `and` > `or`. Operator, function and literal keywords are case-insensitive as 4.01 requires; property names
@@ -493,8 +493,8 @@ export function parseExpand(text: string, opts: ParseOptions = {}): ExpandItemSy
 }
 
 /**
- * Parses `$search` (API.md §12): the text with or without surrounding double quotes, split into words on white
- * space; every word must match. Quotes inside the text group nothing and are dropped.
+ * Parses `$search` (docs/api.md#decisions-on-finer-points): the text with or without surrounding double quotes, split
+ * into words on white space; every word must match. Quotes inside the text group nothing and are dropped.
  */
 export function parseSearch(text: string, opts: ParseOptions & { maxWords?: number } = {}): string[] {
   const option = opts.option ?? '$search';

@@ -1,7 +1,7 @@
 /**
  * Resource path → target (OData 4.01 URL conventions §4). Segment names match case-insensitively, as Graph
  * does; keys may be a segment (`/userStatuses/abc`) or parenthesised (`/userStatuses('abc')`).
- * An unknown segment is a 400 "Resource not found for the segment 'x'." (graph-reference.md §5 item 7).
+ * An unknown segment is a 400 "Resource not found for the segment 'x'." (docs/graph-schema.md#quirks item 7).
  */
 import { qualified } from '../model/edm.js';
 import type { EdmModel, StructuredType } from '../model/model.js';

@@ -1,7 +1,8 @@
 /**
  * `$skiptoken`: the store's keyset position, sealed with HMAC-SHA256 over the position and the context it
- * belongs to (tenant, version, collection, query fingerprint). A token is opaque to clients (graph-reference.md
- * §4.6); a tampered one, or one replayed in another tenant, collection or query, fails the check → 400.
+ * belongs to (tenant, version, collection, query fingerprint). A token is opaque to clients
+ * (docs/graph-schema.md#paging); a tampered one, or one replayed in another tenant, collection or query, fails the
+ * check → 400.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../util/errors.js';

@@ -74,7 +74,10 @@ export interface StatusCounts {
   readonly lastReported: string | undefined;
 }
 
-/** A signing key of the local token issuer, kept in the store so every instance agrees (API.md §7). */
+/**
+ * A signing key of the local token issuer, kept in the store so every instance agrees
+ * (docs/api.md#identity-and-tenants).
+ */
 export interface SigningKeyRecord {
   readonly kid: string;
   readonly alg: 'RS256' | 'ES256';

@@ -1,7 +1,7 @@
 /**
- * Identity and tenant isolation across every route (API.md §7): each route × {no token, bad tokens of each
- * kind, read-only, read-write, delegated, application, other tenant} → the expected status, and nothing of
- * tenant A is visible to or changed by tenant B.
+ * Identity and tenant isolation across every route (docs/api.md#identity-and-tenants): each route × {no token, bad
+ * tokens of each kind, read-only, read-write, delegated, application, other tenant} → the expected status, and nothing
+ * of tenant A is visible to or changed by tenant B.
  */
 import { base64url, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 /**
  * JSON $batch through the real server with the SDK's BatchRequestContent / BatchResponseContent, and Intune
- * throttling: 429 with Retry-After, recovered transparently by the SDK's RetryHandler (API.md §9).
+ * throttling: 429 with Retry-After, recovered transparently by the SDK's RetryHandler
+ * (docs/api.md#batching-and-throttling).
  */
 import { BatchRequestContent, BatchResponseContent, Client } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
- * The command line as a user runs it (API.md §1): --help everywhere, token, seed with progress, export and
- * import round-tripping a tenant, graceful shutdown on SIGTERM.
+ * The command line as a user runs it (docs/api.md#running-the-server): --help everywhere, token, seed with progress,
+ * export and import round-tripping a tenant, graceful shutdown on SIGTERM.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
- * An acknowledged write survives kill -9 (API.md §10): the real server process is killed with SIGKILL right
- * after a burst of acknowledged writes, restarted on the same database, and every write is found.
+ * An acknowledged write survives kill -9 (docs/api.md#storage-and-scale): the real server process is killed with
+ * SIGKILL right after a burst of acknowledged writes, restarted on the same database, and every write is found.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
 /**
- * The seed endpoint and its resource family over a real socket with plain fetch (API.md §2–§5, §12).
+ * The seed endpoint and its resource family over a real socket with plain fetch (docs/api.md#resources,
+ * #the-seed-endpoint, #representation, #errors, #decisions-on-finer-points).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -8,7 +9,7 @@ let t: TestServer;
 const CFG = '/v1.0/deviceAppManagement/mobileAppConfigurations';
 const JSON_CT = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
-/** The published example body of the update page (graph-reference.md §1.3). */
+/** The published example body of the update page (docs/graph-schema.md#operations-and-permissions). */
 const PUBLISHED = {
   '@odata.type': '#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus',
   userDisplayName: 'User Display Name value',

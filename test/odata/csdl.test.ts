@@ -1,14 +1,15 @@
 /**
- * `$metadata` against Graph's own CSDL: every EntityType, ComplexType, EnumType and Action quoted in
- * shared/spec/graph-reference.md (§1.2, §2, §3; copied to fixtures/) appears verbatim (white space aside) in the document of the
- * version it belongs to, and nothing beta-only leaks into v1.0.
+ * `$metadata` against Graph's own CSDL: every EntityType, ComplexType, EnumType and Action of
+ * fixtures/graph-reference-csdl.xml (Graph's CSDL for this family, verbatim; docs/graph-schema.md describes it)
+ * appears verbatim (white space aside) in the document of the version it belongs to, and nothing beta-only leaks
+ * into v1.0.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { csdlDocument } from '../../src/format/csdl.js';
 import { modelFor } from '../../src/model/model.js';
 
-/** The XML blocks of graph-reference.md, kept beside the test so it runs without the spec folder. */
+/** Graph's own CSDL for the types served, copied verbatim from msgraph-metadata. */
 const REFERENCE = readFileSync(new URL('./fixtures/graph-reference-csdl.xml', import.meta.url), 'utf8');
 const V1 = csdlDocument(modelFor('v1.0'));
 const BETA = csdlDocument(modelFor('beta'));
@@ -42,7 +43,7 @@ function versionsOf(el: string): ('v1.0' | 'beta')[] {
   return ['v1.0', 'beta'];
 }
 
-describe('$metadata matches graph-reference.md', () => {
+describe("$metadata matches Graph's CSDL", () => {
   it('quotes enough of the reference to mean something', () => {
     expect(quoted.length).toBeGreaterThan(25);
   });

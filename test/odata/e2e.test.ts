@@ -1,7 +1,7 @@
 /**
- * Queries end to end (API.md §8, §12): the real server over a socket with plain fetch, and the Graph SDK's
- * PageIterator over HTTPS, including paging across many pages while another client writes, and hostile text
- * in every option leaving the data intact.
+ * Queries end to end (docs/api.md#queries, #decisions-on-finer-points): the real server over a socket with plain fetch,
+ * and the Graph SDK's PageIterator over HTTPS, including paging across many pages while another client writes, and
+ * hostile text in every option leaving the data intact.
  */
 import { type AuthenticationProvider, Client, PageIterator } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 /**
- * The query string → bound options (API.md §8, §12; OData 4.01 URL conventions §5.1): which options exist,
- * which apply where, `$` optional on beta, limits, $select/$expand binding, the skiptoken fingerprint.
+ * The query string → bound options (docs/api.md#queries, #decisions-on-finer-points; OData 4.01 URL conventions §5.1):
+ * which options exist, which apply where, `$` optional on beta, limits, $select/$expand binding, the skiptoken
+ * fingerprint.
  */
 import { describe, expect, it } from 'vitest';
 import type { Version } from '../../src/model/edm.js';

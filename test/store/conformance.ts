@@ -1,6 +1,6 @@
 /**
  * The store conformance suite: one `describe` per store, the same tests and the same expected answers for
- * every implementation (DESIGN.md "one conformance suite, every implementation"). Each concern is a file of
+ * every implementation (docs/architecture.md#one-conformance-suite). Each concern is a file of
  * `conformance/`; this runner opens the store and applies every file to it. Each test works in a tenant of its
  * own, so tests share one store without seeing each other.
  */

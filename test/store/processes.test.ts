@@ -1,6 +1,7 @@
 /**
  * Two real server processes (`node dist/cli/main.js serve --db postgres://...`) on one PostgreSQL schema, as
- * two stateless instances behind a load balancer would run (API.md §10): requests alternate between them.
+ * two stateless instances behind a load balancer would run (docs/api.md#storage-and-scale): requests alternate between
+ * them.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

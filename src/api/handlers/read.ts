@@ -78,7 +78,7 @@ export async function countEntities(ctx: Ctx, set: SetName, cast?: StructuredTyp
 
 const NO_REPORT = '0001-01-01T00:00:00.0000000Z';
 
-/** Summaries are computed from the statuses at read time, never stored (API.md §6). */
+/** Summaries are computed from the statuses at read time, never stored (docs/api.md#computed-summaries). */
 export async function getSummary(ctx: Ctx, which: SummaryName): Promise<ApiResponse> {
   const config = await ctx.store.get(CONTAINER_SET.name, { tenant: ctx.scope.tenant }, ctx.scope.configId ?? '');
   if (!config || !typeOf(ctx.model, config)) throw missing(ctx, CONTAINER_SET.name, ctx.scope.configId ?? '');
@@ -117,7 +117,7 @@ async function summaryObject(
 
 /**
  * `$expand` on a configuration: each navigation's rows (with its nested options), count and continuation link,
- * or the computed summary (API.md §8).
+ * or the computed summary (docs/api.md#queries).
  */
 async function expanded(
   ctx: Ctx,

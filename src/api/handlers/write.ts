@@ -13,7 +13,7 @@ import { json, noContent, written } from '../respond.js';
 import type { ApiResponse } from '../types.js';
 import { missing, visibleType } from './read.js';
 
-/** The most items one bulk PATCH may carry (API.md §3). */
+/** The most items one bulk PATCH may carry (docs/api.md#the-seed-endpoint). */
 export const MAX_BULK_ITEMS = 1000;
 
 const declaredType = (ctx: Ctx, set: SetName): StructuredType =>
@@ -88,8 +88,8 @@ export async function deleteEntity(ctx: Ctx, set: SetName, id: string, cast?: St
 }
 
 /**
- * The seed endpoint, `PATCH …/mobileAppConfigurations/{id}/userStatuses` (API.md §3): one status named by
- * `id` or by `userPrincipalName` (case-insensitive, created on a miss), or `{"value":[…]}` with up to 1,000 of
+ * The seed endpoint, `PATCH …/mobileAppConfigurations/{id}/userStatuses` (docs/api.md#the-seed-endpoint): one status
+ * named by `id` or by `userPrincipalName` (case-insensitive, created on a miss), or `{"value":[…]}` with up to 1,000 of
  * them in one all-or-nothing transaction.
  */
 export async function upsertStatuses(ctx: Ctx, set: SetName): Promise<ApiResponse> {

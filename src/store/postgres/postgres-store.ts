@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL store: the same port, the same SQL (`src/store/sql/`) and the same answers as SQLite, for
- * several stateless instances on one database (API.md §10, docs/scaling.md).
+ * several stateless instances on one database (docs/api.md#storage-and-scale, docs/scaling.md).
  *
  * SQLite serialises every writer; here concurrent writers are made safe by the database itself, never by a
  * lock in the application:

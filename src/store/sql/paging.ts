@@ -2,8 +2,8 @@
  * Ordering and keyset paging. The sort keys are the `$orderby` keys plus `id` (unique within the scope), so the
  * order is total and a position — the key values of the last row sent — says exactly where the next page
  * starts. A page is then "rows after the position", an index range when an index covers the keys, and it stays
- * correct while rows are inserted or deleted between pages (API.md §8, §12). Strings sort case-insensitively
- * (by their folded form), enums by member value, nulls first ascending and last descending.
+ * correct while rows are inserted or deleted between pages (docs/api.md#queries, #decisions-on-finer-points). Strings
+ * sort case-insensitively (by their folded form), enums by member value, nulls first ascending and last descending.
  */
 import type { ListQuery } from '../../odata/query.js';
 import type { PathExpr } from '../../odata/semantic.js';

@@ -1,8 +1,8 @@
 /**
- * The few places where SQLite and PostgreSQL differ for queries (DESIGN.md §4): JSON access and iteration,
- * null-safe equality, substring search, byte-order collation and null ordering. Everything else the query
- * compiler emits is the same text on both. Each store's folder implements it (`sqlite/query.ts`,
- * `postgres/query.ts`).
+ * The few places where SQLite and PostgreSQL differ for queries
+ * (docs/architecture.md#a-base-sql-compiler-with-dialect-overrides): JSON access and iteration, null-safe equality,
+ * substring search, byte-order collation and null ordering. Everything else the query compiler emits is the same text
+ * on both. Each store's folder implements it (`sqlite/query.ts`, `postgres/query.ts`).
  */
 import type { Frag } from './fragments.js';
 

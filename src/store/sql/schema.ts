@@ -1,7 +1,7 @@
 /**
  * Tables and columns, derived from the model: one table per entity set, one column per stored property
  * (the union over versions and derived types), every table keyed by tenant first so it can be distributed
- * by tenant without changing a query (API.md §10).
+ * by tenant without changing a query (docs/api.md#storage-and-scale).
  */
 import { type TypeRef, VERSIONS } from '../../model/edm.js';
 import { modelFor, type Property, storedProperties } from '../../model/model.js';

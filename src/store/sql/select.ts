@@ -1,8 +1,8 @@
 /**
  * Collection reads: the semantic query compiled to one parameterised SELECT, in the documented order
- * (DESIGN.md §6): scope → type restriction → $filter → $search → keyset position or $skip → ORDER BY the keys
- * + id → LIMIT top + 1 (the extra row says whether a next page exists). Paging is keyset (paging.ts), so a page
- * is an index range and stays correct while others write.
+ * (docs/architecture.md#query-options-in-one-order): scope → type restriction → $filter → $search → keyset position or
+ * $skip → ORDER BY the keys + id → LIMIT top + 1 (the extra row says whether a next page exists). Paging is keyset
+ * (paging.ts), so a page is an index range and stays correct while others write.
  */
 import type { ListQuery } from '../../odata/query.js';
 import type { Scope } from '../port.js';

@@ -273,7 +273,8 @@ export class SqliteStore implements Store {
               ...scopeParams(t, scope),
               principalKeyOf(t, { [t.set.principalKey!]: item.principal }),
             ) as Row | undefined);
-      // With If-Match the target must exist; the key-less PATCH never creates then (API.md §12).
+      // With If-Match the target must exist; the key-less PATCH never creates then
+      // (docs/api.md#decisions-on-finer-points).
       if (!row)
         throw explainMiss(
           t,
