@@ -2,23 +2,11 @@
  * The request and response shapes of the issuer's HTTP endpoints: plain data, so the endpoints run without a web
  * framework (the api layer's requests and responses have these shapes).
  */
-export interface EndpointRequest {
-  readonly method: string;
-  /** Path and query as sent. */
-  readonly url: string;
-  /** Header names in lower case. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body?: string | Buffer | { readonly json: unknown };
-  /** `https://host:port` the request came in on: the discovery document's endpoints name it. */
-  readonly baseUrl: string;
-  readonly requestId: string;
-}
+import type { PlainRequest, PlainResponse } from '../util/exchange.js';
 
-export interface EndpointResponse {
-  status: number;
-  headers: Record<string, string>;
-  body?: string;
-}
+/** The issuer's endpoints take and give the same plain shapes as the api layer. */
+export type EndpointRequest = PlainRequest;
+export type EndpointResponse = PlainResponse;
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 /** Token responses and errors must not be cached (RFC 6749 §5.1). */
