@@ -1,13 +1,16 @@
 /**
  * `/{version}/openapi.json`: an OpenAPI 3.0 description of exactly one version, generated from the model
- * (`openapi/schemas.ts`) and the resource surface (`openapi/operations.ts`). docs/openapi.md says how it is
+ * (`openapi/schemas.ts`) the resource surface (`openapi/operations.ts`), the shared components (`openapi/components.ts`) and the
+ * service paths (`openapi/service.ts`). docs/openapi.md says how it is
  * checked.
  */
 import type { Version } from '../model/edm.js';
 import { modelFor } from '../model/model.js';
 import { ENTITY_SETS } from '../model/resources.js';
-import { type ApiFacts, servicePaths, sharedComponents, versionPaths } from './openapi/operations.js';
+import { type ApiFacts, sharedComponents } from './openapi/components.js';
+import { versionPaths } from './openapi/operations.js';
 import { ERROR_SCHEMAS, type Json, modelSchemas, schemaRef } from './openapi/schemas.js';
+import { servicePaths } from './openapi/service.js';
 
 export type { ApiFacts };
 

@@ -1,19 +1,3 @@
-/**
- * The PostgreSQL store: the same port, the same SQL (`src/store/sql/`) and the same answers as SQLite, for
- * several stateless instances on one database (docs/api.md#storage-and-scale, docs/scaling.md).
- *
- * SQLite serialises every writer; here concurrent writers are made safe by the database itself, never by a
- * lock in the application:
- * - `If-Match` is a compare-and-set in the UPDATE/DELETE (`etag IN (...)`), not a read followed by a write;
- * - the seed upsert by principal name is one `INSERT ... ON CONFLICT (tenant, configuration, principal) DO
- *   UPDATE`, so concurrent creators of one new name make one row and the others update it;
- * - `version = version + 1` happens under the row lock of the UPDATE;
- * - a contained row cannot outlive its configuration (foreign key, ON DELETE CASCADE), which also answers
- *   "does the configuration exist?" for inserts without a separate read.
- * Reads and writes that find nothing ask why afterwards (404 configuration / 412 / 404 entity, in the order
- * of `explainMiss` in sql/errors.ts), so the common path is one round trip.
- */
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { SetName } from '../../model/resources.js';
@@ -34,8 +18,7 @@ import type {
   UpsertItem,
   UpsertResult,
 } from '../port.js';
-import { decodeRow, encode, principalKeyOf, type Row } from '../sql/codec.js';
-import { schemaSql } from '../sql/ddl.js';
+import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
@@ -54,10 +37,12 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import { type BulkGroup, bulkPlan } from './bulk.js';
 import { connectionConfig } from './connection.js';
-import { FOLD_COLLATION_SQL, foldFunctionSql, PG_DDL } from './ddl.js';
 import { brokePrincipalIndex, isForeignKeyViolation, isRetryable, isUniqueViolation, translate } from './errors.js';
-import { bulkUpsertByPrincipalSql, POSTGRES_QUERY, toPositional, typeParser } from './query.js';
+import { migrate } from './migrations.js';
+import { named, unnamed } from './prepared.js';
+import { bulkUpsertByPrincipalSql, POSTGRES_QUERY, typeParser } from './query.js';
 
 export interface PostgresOptions {
   /** `postgres://user@host:port/db?...`; libpq's `options=-c search_path=...` is honoured. */
@@ -70,16 +55,6 @@ export interface PostgresOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** Ordered schema versions; a running database is brought up to the last one by `migrate()`. */
-interface Migration {
-  readonly version: number;
-  statements(env: { readonly foldCollation: string | undefined }): string[];
-}
-
-const MIGRATIONS: readonly Migration[] = [
-  { version: 1, statements: ({ foldCollation }) => [foldFunctionSql(foldCollation), ...schemaSql(PG_DDL)] },
-];
-
 /**
  * A transaction that lost a deadlock (two bulk upserts creating the same new names in opposite orders) is run
  * again, after a random pause that lets the winner commit first, this many times in all.
@@ -88,30 +63,7 @@ const ATTEMPTS = 5;
 
 type Db = pg.Pool | pg.PoolClient;
 
-/** Bulk seed items that change the same columns: one set-wise statement. */
-interface BulkGroup {
-  readonly updated: string[];
-  readonly rows: { readonly index: number; readonly id: string; readonly key: string; readonly values: unknown[] }[];
-}
-
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Fixed statements become named prepared statements: parsed and planned once per connection. */
-const prepared = new Map<string, { name: string; text: string }>();
-function named(sql: string, values: unknown[]): pg.QueryConfig {
-  let p = prepared.get(sql);
-  if (!p) {
-    const text = toPositional(sql);
-    p = { name: `ag_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text };
-    prepared.set(sql, p);
-  }
-  return { name: p.name, text: p.text, values };
-}
-
-const unnamed = (sql: string, values: unknown[]): pg.QueryConfig => ({ text: toPositional(sql), values });
-
-/** The text of every named statement prepared so far in this process (for the tenant-scoping check in tests). */
-export const preparedStatements = (): string[] => [...prepared.values()].map((p) => p.text);
 
 const guardOf = (ifMatch: IfMatch | undefined): readonly string[] => (ifMatch && ifMatch !== '*' ? ifMatch : []);
 
@@ -217,26 +169,7 @@ export class PostgresStore implements Store {
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────────────────────
 
   async migrate(): Promise<void> {
-    await this.op(() =>
-      this.tx(async (c) => {
-        // Instances starting together take turns; DDL is transactional, so each sees the finished schema.
-        await c.query(
-          "SELECT pg_advisory_xact_lock(hashtext('appconfig-graph:migrate:' || coalesce($1, current_schema(), '')))",
-          [this.schema ?? null],
-        );
-        if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
-        const { rows } = await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
-        const current = rows[0]?.v ?? 0;
-        const pending = MIGRATIONS.filter((m) => m.version > current);
-        if (pending.length === 0) return;
-        const foldCollation = (await c.query<{ collname: string }>(FOLD_COLLATION_SQL)).rows[0]?.collname;
-        for (const m of pending) {
-          for (const sql of m.statements({ foldCollation })) await c.query(sql);
-          await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version]);
-        }
-      }),
-    );
+    await this.op(() => this.tx((c) => migrate(c, this.schema)));
   }
 
   async ping(): Promise<void> {
@@ -405,50 +338,13 @@ export class PostgresStore implements Store {
       // One item is one statement (autocommit); several are one transaction, all or nothing.
       if (items.length === 1) return [await this.upsertItem(this.pool, t, scope, items[0]!, ifMatch)];
       return this.tx(async (c) => {
-        const fast = ifMatch ? undefined : this.bulkPlan(t, scope, items);
+        const fast = ifMatch ? undefined : bulkPlan(t, scope, items);
         if (fast) return this.bulkByPrincipal(c, t, scope, fast);
         const out: UpsertResult[] = [];
         for (const item of items) out.push(await this.upsertItem(c, t, scope, item, ifMatch));
         return out;
       });
     });
-  }
-
-  /**
-   * A bulk whose items all name distinct new-or-existing principals (the common seed) can be applied set-wise,
-   * one statement per shape of change, with the same result as item by item: no item can see another's effect.
-   * Undefined when it cannot: an item by id, a name twice, or `create` disagreeing with `changes` on a changed
-   * property (a taken name takes the offered row's values).
-   */
-  private bulkPlan(t: TableDef, scope: Scope, items: readonly UpsertItem[]): BulkGroup[] | undefined {
-    const principalKey = t.set.principalKey;
-    if (!t.principalKeyColumn || !principalKey || t.hasTypeColumn) return undefined;
-    const keys = new Set<string>();
-    const groups = new Map<string, BulkGroup>();
-    for (const [index, item] of items.entries()) {
-      if (item.id !== undefined) return undefined;
-      const key = principalKeyOf(t, { [principalKey]: item.principal });
-      if (key === null || keys.has(key)) return undefined;
-      keys.add(key);
-      const updated: string[] = [];
-      for (const [name, v] of Object.entries(item.changes)) {
-        const c = t.byProperty.get(name);
-        if (!c || c.property.serverManaged) continue;
-        if (JSON.stringify(encode(c, v)) !== JSON.stringify(encode(c, item.create[name]))) return undefined;
-        updated.push(c.name);
-      }
-      if (principalKey in item.changes) updated.push(t.principalKeyColumn);
-      const shape = updated.join(',');
-      let g = groups.get(shape);
-      if (!g) {
-        g = { updated, rows: [] };
-        groups.set(shape, g);
-      }
-      const id = newId();
-      const params = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
-      g.rows.push({ index, id, key, values: params.slice(t.scopeColumns.length) });
-    }
-    return [...groups.values()];
   }
 
   private async bulkByPrincipal(

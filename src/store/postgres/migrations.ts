@@ -1,0 +1,36 @@
+/**
+ * The schema's versions, applied in order inside one transaction. Instances starting together take turns on an
+ * advisory lock; DDL is transactional, so each sees the finished schema.
+ */
+import type pg from 'pg';
+import { schemaSql } from '../sql/ddl.js';
+import { FOLD_COLLATION_SQL, foldFunctionSql, PG_DDL } from './ddl.js';
+
+/** Ordered schema versions; a running database is brought up to the last one by `migrate()`. */
+interface Migration {
+  readonly version: number;
+  statements(env: { readonly foldCollation: string | undefined }): string[];
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, statements: ({ foldCollation }) => [foldFunctionSql(foldCollation), ...schemaSql(PG_DDL)] },
+];
+
+/** Brings the database (its `schema`, created when missing) up to the last version, inside the caller's transaction. */
+export async function migrate(c: pg.PoolClient, schema: string | undefined): Promise<void> {
+  await c.query(
+    "SELECT pg_advisory_xact_lock(hashtext('appconfig-graph:migrate:' || coalesce($1, current_schema(), '')))",
+    [schema ?? null],
+  );
+  if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+  const { rows } = await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+  const current = rows[0]?.v ?? 0;
+  const pending = MIGRATIONS.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  const foldCollation = (await c.query<{ collname: string }>(FOLD_COLLATION_SQL)).rows[0]?.collname;
+  for (const m of pending) {
+    for (const sql of m.statements({ foldCollation })) await c.query(sql);
+    await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version]);
+  }
+}
