@@ -4,7 +4,7 @@ import { loadJob, measure, row, summarizeRows, walMb } from '../lib/measure.mjs'
 import { sameJson, send } from '../lib/probes.mjs';
 import { stopProcess } from '../lib/procs.mjs';
 import { fmt } from '../lib/report.mjs';
-import { ourPath, startLimit, startOurs } from '../lib/servers.mjs';
+import { ourPath, startLimit, startOurs, targetOf } from '../lib/servers.mjs';
 
 /** Case 3: the filtered page on 10 k, 100 k and 1 M statuses; latency at one connection; ours and the limit. */
 export async function casePage(ctx, data) {
@@ -16,22 +16,8 @@ export async function casePage(ctx, data) {
     started.push(oursP);
     const limitP = await startLimit(ctx, 'limit-page', data.db);
     started.push(limitP);
-    const ours = {
-      label: 'ours',
-      url: oursP.url,
-      pid: oursP.pid,
-      headers: auth,
-      collection: ourPath,
-      logFile: oursP.logFile,
-    };
-    const limit = {
-      label: 'limit',
-      url: limitP.url,
-      pid: limitP.pid,
-      headers: auth,
-      collection: ourPath,
-      logFile: limitP.logFile,
-    };
+    const ours = targetOf('ours', oursP, auth);
+    const limit = targetOf('limit', limitP, auth);
     const query = "$filter=status%20eq%20'error'&$top=100";
     const probe = await send(ours.url, 'GET', `${ourPath(data.configs.small)}?${query}`, auth);
     if (probe.status !== 200) {

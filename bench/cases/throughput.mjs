@@ -7,7 +7,7 @@ import { ensurePeers, startJsonServerFile, startJsonServerMemory, startPrismPeer
 import { writeJsonServerDb } from '../lib/prepare.mjs';
 import { sameJson } from '../lib/probes.mjs';
 import { stopProcess } from '../lib/procs.mjs';
-import { ourPath, startLimit, startOurs } from '../lib/servers.mjs';
+import { ourPath, startLimit, startOurs, targetOf } from '../lib/servers.mjs';
 
 /** Cases 1, 2 and 6: seed PATCH, keyed GET and keyed PATCH; ours vs the limit vs the peers, interleaved. */
 export async function casesThroughput(ctx, data) {
@@ -22,24 +22,8 @@ export async function casesThroughput(ctx, data) {
     const limitP = await startLimit(ctx, 'limit', data.db);
     started.push(limitP);
     const wal = () => walMb(data.db);
-    const ours = {
-      label: 'ours',
-      url: oursP.url,
-      pid: oursP.pid,
-      headers: auth,
-      collection: ourPath,
-      logFile: oursP.logFile,
-      wal,
-    };
-    const limit = {
-      label: 'limit',
-      url: limitP.url,
-      pid: limitP.pid,
-      headers: auth,
-      collection: ourPath,
-      logFile: limitP.logFile,
-      wal,
-    };
+    const ours = targetOf('ours', oursP, auth, { wal });
+    const limit = targetOf('limit', limitP, auth, { wal });
 
     // Honesty: the limit answers the same JSON as ours for each benchmarked request.
     const checks = [

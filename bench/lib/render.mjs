@@ -35,6 +35,9 @@ export function machine() {
 }
 
 /** The Markdown report of a run: method, one table per case, what is pending, notes, every round. */
+/** A row's label, saying how many of its rounds failed and were left out of the summary. */
+const withFailures = (label, x) => (x.failedRounds ? `${label} (${x.failedRounds} failed round(s) left out)` : label);
+
 export function render(ctx, meta) {
   const L = [];
   method(ctx, meta, L);
@@ -106,7 +109,7 @@ function throughputSection(ctx, L) {
         table(
           head,
           Object.entries(s.sum).map(([label, x]) => [
-            x.failedRounds ? `${label} (${x.failedRounds} failed round(s) left out)` : label,
+            withFailures(label, x),
             fmt.int(x.rps),
             fmt.ms(x.p50),
             fmt.ms(x.p99),
@@ -262,7 +265,7 @@ function postgresSection(ctx, L) {
         pgs.flatMap((s) =>
           Object.entries(s.sum).map(([l, x]) => [
             s.op,
-            x.failedRounds ? `${l} (${x.failedRounds} failed round(s) left out)` : l,
+            withFailures(l, x),
             fmt.int(x.rps),
             fmt.ms(x.p50),
             fmt.ms(x.p99),

@@ -42,6 +42,17 @@ export async function startOurs(ctx, name, db, nodeArgs = []) {
 }
 
 /** The limit (bench/limit.mjs) on `db`. */
+/** A started server as the measuring code addresses it: where, which process, how to authorise, its log. */
+export const targetOf = (label, proc, headers, extra = {}) => ({
+  label,
+  url: proc.url,
+  pid: proc.pid,
+  headers,
+  collection: ourPath,
+  logFile: proc.logFile,
+  ...extra,
+});
+
 export async function startLimit(ctx, name, db) {
   const { work } = ctx;
   const p = await startProcess({

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ThrottleDecision, ThrottleLimits } from '../../src/throttle/index.js';
 import type { OpenedThrottle, ThrottleKind } from './subjects.js';
 
-const SMALL: ThrottleLimits = {
+export const SMALL: ThrottleLimits = {
   windowMs: 20_000,
   writesPerAppPerTenant: 3,
   writesPerTenant: 5,

@@ -8,14 +8,7 @@ import {
   type ThrottleDecision,
   type ThrottleLimits,
 } from '../../src/throttle/index.js';
-
-const SMALL: ThrottleLimits = {
-  windowMs: 20_000,
-  writesPerAppPerTenant: 3,
-  writesPerTenant: 5,
-  allPerAppPerTenant: 6,
-  allPerTenant: 10,
-};
+import { SMALL } from './conformance.js';
 
 function clocked(limits: ThrottleLimits = SMALL) {
   let t = 0;
