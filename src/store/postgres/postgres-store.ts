@@ -28,6 +28,7 @@ import {
   containerExists,
   deleteScopeSql,
   deleteSql,
+  guardTags,
   insertSql,
   SECRETS,
   SIGNING_KEYS,
@@ -64,8 +65,6 @@ const ATTEMPTS = 5;
 type Db = pg.Pool | pg.PoolClient;
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
-
-const guardOf = (ifMatch: IfMatch | undefined): readonly string[] => (ifMatch && ifMatch !== '*' ? ifMatch : []);
 
 /** A contained row and whether its configuration exists, in one round trip (no row at all: no configuration). */
 const locateSql = (t: TableDef, column: string): string =>
@@ -289,11 +288,16 @@ export class PostgresStore implements Store {
     ifMatch: IfMatch | undefined,
     label?: string,
   ): Promise<StoredEntity | undefined> {
-    const guard = guardOf(ifMatch);
+    const guard = guardTags(ifMatch);
     const { cols, params } = updateParts(t, changes);
     try {
       const row = (
-        await this.rows(db, updateSql(t, cols, guard.length), [...params, ...scopeParams(t, scope), id, ...guard])
+        await this.rows(db, updateSql(t, cols, guard?.length), [
+          ...params,
+          ...scopeParams(t, scope),
+          id,
+          ...(guard ?? []),
+        ])
       )[0];
       return row ? decodeRow(t, row) : undefined;
     } catch (err) {
@@ -319,10 +323,12 @@ export class PostgresStore implements Store {
 
   async delete(set: SetName, scope: Scope, id: string, ifMatch?: IfMatch): Promise<void> {
     const t = TABLES[set];
-    const guard = guardOf(ifMatch);
+    const guard = guardTags(ifMatch);
     return this.op(async () => {
       // Contained rows go with a configuration through ON DELETE CASCADE, in this one statement.
-      const r = await this.pool.query(named(deleteSql(t, guard.length), [...scopeParams(t, scope), id, ...guard]));
+      const r = await this.pool.query(
+        named(deleteSql(t, guard?.length), [...scopeParams(t, scope), id, ...(guard ?? [])]),
+      );
       if ((r.rowCount ?? 0) > 0) return;
       throw await this.explainMiss(this.pool, t, scope, id, ifMatch);
     });

@@ -2,7 +2,7 @@
  * SQL text for the writes and keyed reads, shared by every dialect. Placeholders are `?`; a dialect rewrites
  * them if it needs to. Identifiers come only from the table definitions, never from a request.
  */
-import type { Scope } from '../port.js';
+import type { IfMatch, Scope } from '../port.js';
 import type { TableDef } from './schema.js';
 
 export const scopeWhere = (t: TableDef): string =>
@@ -39,13 +39,27 @@ export function insertSql(t: TableDef): string {
 }
 
 /**
- * UPDATE of the given columns plus a new etag; a set with server-kept stamps also bumps `version` and
- * `last_modified_date_time`. `ifMatch` adds an `etag IN (...)` guard so a race has one winner.
+ * The entity tags an `If-Match` compares with, as parameters of `updateSql`/`deleteSql`: undefined when there is
+ * no guard (no header, or `*`); an empty list when only weak tags were sent, which strong comparison never matches.
  */
-export function updateSql(t: TableDef, columns: readonly string[], etagGuard: number): string {
+export const guardTags = (ifMatch: IfMatch | undefined): readonly string[] | undefined =>
+  ifMatch === undefined || ifMatch === '*' ? undefined : ifMatch;
+
+/** The WHERE clause of a guard of `tags` entity tags (`guardTags(...)?.length`). */
+function guardSql(tags: number | undefined): string {
+  if (tags === undefined) return '';
+  if (tags === 0) return ' AND 1 = 0';
+  return ` AND etag IN (${Array.from({ length: tags }, () => '?').join(', ')})`;
+}
+
+/**
+ * UPDATE of the given columns plus a new etag; a set with server-kept stamps also bumps `version` and
+ * `last_modified_date_time`. A guard of `tags` entity tags (`guardTags`) makes it a compare-and-set, so a race
+ * has one winner.
+ */
+export function updateSql(t: TableDef, columns: readonly string[], tags: number | undefined): string {
   const sets = updateSets(t, columns);
-  const guard = etagGuard > 0 ? ` AND etag IN (${Array.from({ length: etagGuard }, () => '?').join(', ')})` : '';
-  return `UPDATE ${t.table} SET ${sets.join(', ')} WHERE ${scopeWhere(t)} AND id = ?${guard} RETURNING *`;
+  return `UPDATE ${t.table} SET ${sets.join(', ')} WHERE ${scopeWhere(t)} AND id = ?${guardSql(tags)} RETURNING *`;
 }
 
 /** The SET list of `updateSql`: parameters are the new etag, the columns' values, then (stamped sets) now. */
@@ -69,9 +83,8 @@ export function upsertByPrincipalSql(t: TableDef, columns: readonly string[]): s
   );
 }
 
-export function deleteSql(t: TableDef, etagGuard: number): string {
-  const guard = etagGuard > 0 ? ` AND etag IN (${Array.from({ length: etagGuard }, () => '?').join(', ')})` : '';
-  return `DELETE FROM ${t.table} WHERE ${scopeWhere(t)} AND id = ?${guard}`;
+export function deleteSql(t: TableDef, tags: number | undefined): string {
+  return `DELETE FROM ${t.table} WHERE ${scopeWhere(t)} AND id = ?${guardSql(tags)}`;
 }
 
 export function statusCountsSql(t: TableDef): string {

@@ -36,6 +36,7 @@ import {
   containerExists,
   deleteScopeSql,
   deleteSql,
+  guardTags,
   insertSql,
   SECRETS,
   SIGNING_KEYS,
@@ -215,7 +216,7 @@ export class SqliteStore implements Store {
     const { cols, params } = updateParts(t, changes);
     params.push(...scopeParams(t, scope), id);
     try {
-      return decodeRow(t, this.returning(updateSql(t, cols, 0), params)!);
+      return decodeRow(t, this.returning(updateSql(t, cols, undefined), params)!);
     } catch (err) {
       if (isUniqueViolation(err)) throw principalTaken(t, changes, label);
       throw err;
@@ -234,18 +235,15 @@ export class SqliteStore implements Store {
     ifMatch?: IfMatch,
   ): Promise<StoredEntity> {
     const t = TABLES[set];
-    const tags = ifMatch && ifMatch !== '*' ? ifMatch : [];
+    const tags = guardTags(ifMatch);
+    const { cols, params } = updateParts(t, changes);
+    params.push(...scopeParams(t, scope), id, ...(tags ?? []));
     let row: Row | undefined;
-    // If-Match with only weak tags can match nothing (strong comparison): skip straight to the explanation.
-    if (!(ifMatch && ifMatch !== '*' && tags.length === 0)) {
-      const { cols, params } = updateParts(t, changes);
-      params.push(...scopeParams(t, scope), id, ...tags);
-      try {
-        row = this.returning(updateSql(t, cols, tags.length), params);
-      } catch (err) {
-        if (isUniqueViolation(err)) throw principalTaken(t, changes);
-        throw err;
-      }
+    try {
+      row = this.returning(updateSql(t, cols, tags?.length), params);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw principalTaken(t, changes);
+      throw err;
     }
     if (row) return decodeRow(t, row);
     // A row that is there but was not updated failed the If-Match guard, which the explanation answers with 412.
@@ -258,7 +256,7 @@ export class SqliteStore implements Store {
       const row = this.getRow(t, scope, id);
       if (!row) throw explainMiss(t, scope, id, ifMatch, this.containerFound(t, scope));
       if (ifMatch && ifMatch !== '*' && !ifMatch.includes(row.etag as string)) throw etagMismatch(t, id);
-      this.stmt(deleteSql(t, 0)).run(...scopeParams(t, scope), id);
+      this.stmt(deleteSql(t, undefined)).run(...scopeParams(t, scope), id);
     });
   }
 

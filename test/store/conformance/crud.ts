@@ -174,6 +174,40 @@ export function crudCases(c: Conformance): void {
       expect(await store.get('configurations', scope, config.id)).toBeUndefined();
     });
 
+    it('If-Match with no strong tag (only weak ones were sent) matches nothing: 412, nothing changes', async () => {
+      const { tenant, config } = await withConfiguration({ displayName: 'A' });
+      const scope = { tenant };
+      const noStrongTag: readonly string[] = [];
+      expect(
+        await failure(store.update('configurations', scope, config.id, { displayName: 'B' }, noStrongTag)),
+      ).toEqual({
+        code: 'PreconditionFailed',
+        message: etagMessage('managedDeviceMobileAppConfiguration', config.id),
+      });
+      expect((await failure(store.delete('configurations', scope, config.id, noStrongTag))).code).toBe(
+        'PreconditionFailed',
+      );
+      const [status] = await store.upsert('userStatuses', { tenant, configId: config.id }, [byPrincipal('a@x')]);
+      expect(
+        (
+          await failure(
+            store.upsert(
+              'userStatuses',
+              { tenant, configId: config.id },
+              [byPrincipal('a@x', { devicesCount: 5 })],
+              noStrongTag,
+            ),
+          )
+        ).code,
+      ).toBe('PreconditionFailed');
+      const kept = await store.get('configurations', scope, config.id);
+      expect(kept!.values.displayName).toBe('A');
+      expect(kept!.etag).toBe(config.etag);
+      expect((await store.get('userStatuses', { tenant, configId: config.id }, status!.entity.id))!.etag).toBe(
+        status!.entity.etag,
+      );
+    });
+
     it('deletes once; the second delete is a 404', async () => {
       const { tenant, config } = await withConfiguration();
       await store.delete('configurations', { tenant }, config.id);
