@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorize, type Operation } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
-import { apiErrorAnswer, errorIds, internalErrorAnswer } from '../format/errors.js';
+import { apiErrorAnswer, type ErrorIds, errorIds, internalErrorAnswer } from '../format/errors.js';
 import { XML_CONTENT_TYPE } from '../format/media.js';
 import type { Store } from '../store/port.js';
 import { isWriteMethod, type Throttle } from '../throttle/throttle.js';
@@ -42,8 +42,7 @@ interface Outcome {
 export function createApi(deps: ApiDeps) {
   const { store, verifier, throttle, settings } = deps;
 
-  function errorResponse(req: ApiRequest, err: unknown): ApiResponse {
-    const ids = errorIds(req.requestId, req.headers['client-request-id']);
+  function errorResponse(req: ApiRequest, err: unknown, ids: ErrorIds): ApiResponse {
     if (isApiError(err)) return apiErrorAnswer(err, ids);
     deps.onInternalError?.(err, req);
     return internalErrorAnswer(ids);
@@ -111,14 +110,15 @@ export function createApi(deps: ApiDeps) {
 
   async function handle(req: ApiRequest): Promise<Handled> {
     const out: Outcome = { route: 'unknown' };
+    const ids = errorIds(req.requestId, req.headers['client-request-id']);
     let res: ApiResponse;
     try {
       res = await run(req, out);
     } catch (err) {
-      res = errorResponse(req, err);
+      res = errorResponse(req, err, ids);
     }
-    res.headers['request-id'] = req.requestId;
-    res.headers['client-request-id'] = req.headers['client-request-id'] ?? req.requestId;
+    res.headers['request-id'] = ids.requestId;
+    res.headers['client-request-id'] = ids.clientRequestId;
     res.headers['OData-Version'] = '4.0';
     return { ...res, route: out.route, ...(out.tenant !== undefined ? { tenant: out.tenant } : {}) };
   }

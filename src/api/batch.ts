@@ -85,13 +85,13 @@ export async function handleBatch(
   handle: (req: ApiRequest) => Promise<ApiResponse>,
   newRequestId: () => string,
 ): Promise<ApiResponse> {
-  const outerClientId = outer.headers['client-request-id'] ?? outer.requestId;
+  const outerIds = errorIds(outer.requestId, outer.headers['client-request-id']);
   let items: BatchItem[];
   try {
     items = parseBatch(outer.body, version);
   } catch (e) {
     if (!(e instanceof MalformedBatch)) throw e;
-    return errorAnswer('BadRequest', e.message, errorIds(outer.requestId, outerClientId));
+    return errorAnswer('BadRequest', e.message, outerIds);
   }
 
   const inherited: Record<string, string> = {};
@@ -103,7 +103,7 @@ export async function handleBatch(
     const answer = errorAnswer(
       code,
       message,
-      errorIds(newRequestId(), item.headers['client-request-id'] ?? outerClientId),
+      errorIds(newRequestId(), item.headers['client-request-id'] ?? outerIds.clientRequestId),
     );
     return { id: item.id, status: answer.status, headers: answer.headers, body: JSON.parse(answer.body) };
   };

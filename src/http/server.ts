@@ -131,8 +131,8 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const start = process.hrtime.bigint();
-    const requestId = randomUUID();
     if (req.url.length > MAX_URL_LENGTH) return sendAnswer(reply, uriTooLong(idsOf(req)));
+    const requestId = randomUUID();
     const host = req.headers.host ?? 'localhost';
     const apiReq: ApiRequest = {
       method: req.method,
