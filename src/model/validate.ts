@@ -20,8 +20,8 @@ export interface ValidatedEntity {
   readonly values: EntityValues;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const MAX_ID_LENGTH = 256;
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export const MAX_ID_LENGTH = 256;
 /** Printable characters except those that would break a URL path segment. */
 const VALID_ID = /^[^/\\?#\p{Cc}]+$/u;
 

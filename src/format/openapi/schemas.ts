@@ -7,6 +7,7 @@
 import { INT32_MAX, INT32_MIN, type TypeRef } from '../../model/edm.js';
 import type { EdmModel, Property, StructuredType } from '../../model/model.js';
 import { ENTITY_SETS } from '../../model/resources.js';
+import { BASE64, MAX_ID_LENGTH } from '../../model/validate.js';
 
 export type Json = Record<string, unknown>;
 
@@ -29,17 +30,13 @@ const DATE_TIME = {
     `^(?!0000)[0-9]{4}-${DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,7})?)?` +
     '(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$',
 };
-/** `model/validate.ts` BASE64: padded standard alphabet. */
-const BINARY = {
-  type: 'string',
-  format: 'base64',
-  pattern: '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
-};
+/** Padded standard alphabet, as validation checks it. */
+const BINARY = { type: 'string', format: 'base64', pattern: BASE64.source };
 /** `model/validate.ts` VALID_ID and MAX_ID_LENGTH: what a client-supplied key may be. */
 const KEY = {
   type: 'string',
   minLength: 1,
-  maxLength: 256,
+  maxLength: MAX_ID_LENGTH,
   pattern: '^[^/\\\\?#\\u0000-\\u001f\\u007f-\\u009f]+$',
 };
 /** Only `null` (a nullable reference cannot sit beside `$ref` in OpenAPI 3.0). */

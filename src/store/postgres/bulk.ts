@@ -34,7 +34,7 @@ export function bulkPlan(t: TableDef, scope: Scope, items: readonly UpsertItem[]
     for (const [name, v] of Object.entries(item.changes)) {
       const c = t.byProperty.get(name);
       if (!c || c.property.serverManaged) continue;
-      if (JSON.stringify(encode(c, v)) !== JSON.stringify(encode(c, item.create[name]))) return undefined;
+      if (encode(c, v) !== encode(c, item.create[name])) return undefined;
       updated.push(c.name);
     }
     if (principalKey in item.changes) updated.push(t.principalKeyColumn);
