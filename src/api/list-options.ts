@@ -4,9 +4,9 @@
  * request: the page size setting, and `$skiptoken` sealing, which needs the server secret and the caller's tenant.
  */
 import { randomBytes } from 'node:crypto';
-import { keyLiteral } from '../format/context.js';
+import { setPath } from '../format/context.js';
 import type { StructuredType } from '../model/model.js';
-import { ENTITY_SETS, ROOT_SINGLETON, type SetName } from '../model/resources.js';
+import { ENTITY_SETS, type SetName } from '../model/resources.js';
 import type { ExpandItem } from '../odata/bind/expand.js';
 import type { SelectResult } from '../odata/bind/select.js';
 import { parseQueryOptions, type TargetKind, withSkiptoken } from '../odata/options.js';
@@ -88,7 +88,7 @@ export async function parseListOptions(
   };
 }
 
-/** The link that continues an expanded collection under `configId` after `position`. */
+/** The link that continues an expanded collection under the entity `configId` after `position`. */
 export async function expandedNextLink(
   ctx: Ctx,
   item: ExpandItem,
@@ -99,7 +99,5 @@ export async function expandedNextLink(
   const secret = await skiptokenKey(ctx.store);
   const token = sealSkiptoken(secret, tokenContext(ctx, item.target.set, configId, item.fingerprint), position);
   const query = [item.continuation, `$skiptoken=${encodeURIComponent(token)}`].filter((s) => s !== '').join('&');
-  const key = encodeURIComponent(keyLiteral(configId)).replace(/%27/g, "'");
-  const path = `${ROOT_SINGLETON}/${ENTITY_SETS.configurations.segment}(${key})/${ENTITY_SETS[item.target.set].segment}`;
-  return `${ctx.serviceRoot}/${path}?${query}`;
+  return `${ctx.serviceRoot}/${setPath(item.target.set, configId, true)}?${query}`;
 }

@@ -2,10 +2,10 @@
  * The first phases of a request: the version segment, the path's target, and whether the target allows the
  * method. Model-driven: a set's methods and route label follow from its entry in `model/resources.ts`.
  */
-import { CONTAINER_SET, setRoute } from '../format/context.js';
+import { entityRoute, setRoute, summaryRoute } from '../format/context.js';
 import { type Version, versionNamed } from '../model/edm.js';
 import { type EdmModel, modelFor } from '../model/model.js';
-import { ENTITY_SETS } from '../model/resources.js';
+import { actionSet, ENTITY_SETS } from '../model/resources.js';
 import { type PathTarget, parsePath } from '../odata/path.js';
 import { assertNever } from '../util/assert.js';
 import { ApiError } from '../util/errors.js';
@@ -85,9 +85,9 @@ export function routeOf(target: PathTarget): string {
     case 'count':
       return `${setRoute(target.set)}/$count`;
     case 'summary':
-      return `${CONTAINER_SET.segment}/{id}/${target.summary}`;
+      return summaryRoute(target.summary);
     case 'action':
-      return `${CONTAINER_SET.segment}/{id}/${target.action}`;
+      return entityRoute(actionSet(target.action).name, target.action);
     default:
       return assertNever(target, 'target');
   }

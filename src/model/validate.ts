@@ -156,7 +156,7 @@ function validateComplex(
     );
   }
   const out: Record<string, unknown> = {};
-  if (declared.concreteTypes.length > 1 || declared.abstract) out['@odata.type'] = `#${type.qualifiedName}`;
+  if (declared.polymorphic) out['@odata.type'] = `#${type.qualifiedName}`;
   for (const key of Object.keys(obj)) {
     if (key.includes('@')) continue; // instance and property annotations carry no data
     if (!type.propertyMap.has(key)) {

@@ -7,12 +7,11 @@ import { qualified } from '../model/edm.js';
 import type { EdmModel, StructuredType } from '../model/model.js';
 import {
   type ActionName,
-  CONTAINED_SETS,
-  ENTITY_SETS,
   type EntitySet,
+  navigationTarget,
   type SetName,
-  SUMMARIES,
   type SummaryName,
+  TOP_LEVEL_SETS,
 } from '../model/resources.js';
 import { badRequest } from '../util/errors.js';
 
@@ -79,8 +78,7 @@ function castType(model: EdmModel, name: string, base: string): StructuredType |
 /** Top-level sets by lower-cased singleton and segment; the singleton `''` stands for the service root. */
 const TOP_LEVEL: ReadonlyMap<string, ReadonlyMap<string, EntitySet>> = (() => {
   const out = new Map<string, Map<string, EntitySet>>();
-  for (const s of Object.values(ENTITY_SETS)) {
-    if (s.contained) continue;
+  for (const s of TOP_LEVEL_SETS) {
     const under = (s.singleton ?? '').toLowerCase();
     if (!out.has(under)) out.set(under, new Map());
     out.get(under)!.set(s.segment.toLowerCase(), s);
@@ -132,12 +130,10 @@ function nextSegments(model: EdmModel, set: EntitySet): ReadonlyMap<string, Next
       }
     }
     for (const n of model.entityTypes.get(set.entityType)?.navigations ?? []) {
-      const summary = Object.values(SUMMARIES).find((s) => s.name === n.name);
-      const contained = CONTAINED_SETS.find((s) => s.segment === n.name);
+      const target = navigationTarget(set, n.name);
       const key = n.name.toLowerCase();
-      if (out.has(key)) continue;
-      if (summary) out.set(key, { kind: 'summary', summary: summary.name });
-      else if (contained) out.set(key, { kind: 'set', set: contained });
+      if (out.has(key) || !target) continue;
+      out.set(key, target.kind === 'summary' ? { kind: 'summary', summary: target.summary.name } : target);
     }
     next = out;
     perSet.set(set.name, next);

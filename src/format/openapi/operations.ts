@@ -5,7 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { EdmModel, StructuredType } from '../../model/model.js';
-import { ENTITY_SETS, type EntitySet, ROOT_SINGLETON, SUMMARIES } from '../../model/resources.js';
+import {
+  ENTITY_SETS,
+  type EntitySet,
+  SUMMARIES,
+  setsUnder,
+  summaryContainer,
+  TOP_LEVEL_SETS,
+  topLevelSegments,
+} from '../../model/resources.js';
 import { type ApiFacts, ERROR_STATUSES, type ErrorStatus, errorRef, jsonResponse, ref } from './components.js';
 import { entityInput, inputName, type Json, schemaRef } from './schemas.js';
 
@@ -57,43 +65,56 @@ const BODY: readonly ErrorStatus[] = ['413', '415'];
 
 export function versionPaths(model: EdmModel, facts: ApiFacts): Json {
   const paths: Json = {};
-  const cfgSet = ENTITY_SETS.configurations;
-  const cfgType = model.entityTypes.get(cfgSet.entityType)!;
-  const cfgKey = `${cfgType.name}-id`;
-  const root = `/${ROOT_SINGLETON}/${cfgSet.segment}`;
-  const cfgPath = `${root}/{${cfgKey}}`;
-  const cfgParam = pathParam(cfgKey, `The key of the ${cfgType.name}.`);
-  const nav = `${ROOT_SINGLETON}.${cfgSet.segment}`;
+  for (const top of TOP_LEVEL_SETS) {
+    const topType = model.entityTypes.get(top.entityType);
+    if (!topType) continue;
+    addTopLevel(paths, model, facts, top, topType);
+  }
+  return paths;
+}
+
+/** A top-level set, the sets and summaries contained in its entities, and its bound actions. */
+function addTopLevel(paths: Json, model: EdmModel, facts: ApiFacts, top: EntitySet, topType: StructuredType): void {
+  const topSegments = topLevelSegments(top);
+  const topKey = `${topType.name}-id`;
+  const root = `/${topSegments.join('/')}`;
+  const topPath = `${root}/{${topKey}}`;
+  const topParam = pathParam(topKey, `The key of the ${topType.name}.`);
+  // Graph's generator names a singleton's navigation `singleton.ListX`, an entity set's `set.type.ListX`.
+  const prefix = top.singleton ?? `${top.segment}.${topType.name}`;
+  const nav = topSegments.join('.');
 
   addSet(paths, facts, {
-    set: cfgSet,
-    type: cfgType,
+    set: top,
+    type: topType,
     collectionPath: root,
-    prefix: ROOT_SINGLETON,
+    prefix,
     countPrefix: nav,
-    segments: [ROOT_SINGLETON, cfgSet.segment],
+    segments: topSegments,
     parents: [],
     underParent: false,
   });
 
-  for (const set of [ENTITY_SETS.userStatuses, ENTITY_SETS.deviceStatuses, ENTITY_SETS.assignments]) {
-    const type = model.entityTypes.get(set.entityType)!;
+  for (const set of setsUnder(top)) {
+    const type = model.entityTypes.get(set.entityType);
+    if (!type) continue;
     addSet(paths, facts, {
       set,
       type,
-      collectionPath: `${cfgPath}/${set.segment}`,
+      collectionPath: `${topPath}/${set.segment}`,
       prefix: nav,
       countPrefix: `${nav}.${set.segment}`,
-      segments: [ROOT_SINGLETON, cfgSet.segment, 'id', set.segment],
-      parents: [cfgParam],
+      segments: [...topSegments, 'id', set.segment],
+      parents: [topParam],
       underParent: true,
     });
   }
 
   for (const s of Object.values(SUMMARIES)) {
+    if (summaryContainer(s) !== top) continue;
     const type = model.entityTypes.get(s.entityType)!;
-    paths[`${cfgPath}/${s.name}`] = {
-      parameters: [cfgParam],
+    paths[`${topPath}/${s.name}`] = {
+      parameters: [topParam],
       description: "Computed from the statuses at read time. Other methods answer 405 with 'Allow: GET'.",
       get: operation({
         id: `${nav}.Get${upper(s.name)}`,
@@ -105,25 +126,26 @@ export function versionPaths(model: EdmModel, facts: ApiFacts): Json {
     };
   }
 
-  const assignment = model.entityTypes.get(ENTITY_SETS.assignments.entityType)!;
-  paths[`${cfgPath}/assign`] = {
-    parameters: [cfgParam],
-    description: "Other methods answer 405 with 'Allow: POST'.",
-    post: operation({
-      id: `${nav}.${cfgType.name}.assign`,
-      summary: 'Invoke action assign: replace the assignments',
-      tag: `${nav}.Actions`,
-      body: {
-        type: 'object',
-        required: ['assignments'],
-        properties: { assignments: { type: 'array', items: schemaRef(inputName(assignment, 'create')) } },
-        additionalProperties: false,
-      },
-      ok: { '204': { description: 'The assignments were replaced.' } },
-      errors: [...AUTH, '404', '409', ...BODY],
-    }),
-  };
-  return paths;
+  if (top.actions?.includes('assign')) {
+    const assignment = model.entityTypes.get(ENTITY_SETS.assignments.entityType)!;
+    paths[`${topPath}/assign`] = {
+      parameters: [topParam],
+      description: "Other methods answer 405 with 'Allow: POST'.",
+      post: operation({
+        id: `${nav}.${topType.name}.assign`,
+        summary: 'Invoke action assign: replace the assignments',
+        tag: `${nav}.Actions`,
+        body: {
+          type: 'object',
+          required: ['assignments'],
+          properties: { assignments: { type: 'array', items: schemaRef(inputName(assignment, 'create')) } },
+          additionalProperties: false,
+        },
+        ok: { '204': { description: 'The assignments were replaced.' } },
+        errors: [...AUTH, '404', '409', ...BODY],
+      }),
+    };
+  }
 }
 
 interface SetSpec {
@@ -288,7 +310,7 @@ function pathParam(name: string, description: string): Json {
 
 /** The query options `odata/options.ts` accepts for each kind of target, with its limits. */
 function listParams(set: EntitySet, kind: 'collection' | 'entity' | 'count'): Json[] {
-  const expandable = set.name === 'configurations';
+  const expandable = setsUnder(set).length > 0;
   const searchable = set.searchable.length > 0;
   const names =
     kind === 'collection'

@@ -188,7 +188,7 @@ export function modelSchemas(model: EdmModel): Json {
  * type when `d` is abstract, so `oneOf` holds; an update may omit it and match several variants, so `anyOf`.
  */
 export function entityInput(d: StructuredType, mode: InputMode): Json {
-  if (!d.abstract && d.concreteTypes.length === 1) return schemaRef(inputName(d, mode));
+  if (!d.polymorphic) return schemaRef(inputName(d, mode));
   return oneOrMany(
     mode === 'create' ? 'oneOf' : 'anyOf',
     d.concreteTypes.map((c) => schemaRef(inputName(c, mode))),

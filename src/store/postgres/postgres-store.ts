@@ -25,16 +25,12 @@ import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/r
 import { TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList } from '../sql/select.js';
 import {
-  containerExists,
-  deleteScopeSql,
   deleteSql,
   guardTags,
-  insertSql,
   SECRETS,
   SIGNING_KEYS,
   scopeParams,
-  selectById,
-  statusCountsSql,
+  sqlOf,
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
@@ -66,13 +62,35 @@ type Db = pg.Pool | pg.PoolClient;
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** A contained row and whether its configuration exists, in one round trip (no row at all: no configuration). */
-const locateSql = (t: TableDef, column: string): string =>
-  `SELECT s.* FROM ${t.container!.table} c LEFT JOIN ${t.table} s ` +
-  `ON s.tenant_id = c.tenant_id AND s.configuration_id = c.id AND s.${column} = ? WHERE c.tenant_id = ? AND c.id = ?`;
+/** PostgreSQL's own fixed statements of a contained table, built once per table. */
+interface ContainedSql {
+  /** A contained row by id and whether its container exists, in one round trip (no row at all: no container). */
+  readonly locateById: string;
+  /** The same by folded principal name, for a principal-keyed set. */
+  readonly locateByPrincipal: string | undefined;
+  /** Locks the container row so two `assign` actions on it run one after the other. */
+  readonly lockContainer: string;
+}
 
-/** Locks the configuration row so two `assign` actions on it run one after the other. */
-const lockContainer = (t: TableDef): string => `${containerExists(t)} FOR NO KEY UPDATE`;
+function containedSql(t: TableDef): ContainedSql {
+  const c = t.container!;
+  const [tenant, parent] = t.scopeColumns;
+  const locate = (column: string): string =>
+    `SELECT s.* FROM ${c.table} c LEFT JOIN ${t.table} s ` +
+    `ON s.${tenant} = c.tenant_id AND s.${parent} = c.id AND s.${column} = ? WHERE c.tenant_id = ? AND c.id = ?`;
+  return {
+    locateById: locate('id'),
+    locateByPrincipal: t.principalKeyColumn ? locate(t.principalKeyColumn) : undefined,
+    lockContainer: `${sqlOf(t).containerExists} FOR NO KEY UPDATE`,
+  };
+}
+
+const CONTAINED_SQL: ReadonlyMap<TableDef, ContainedSql> = new Map(
+  Object.values(TABLES)
+    .filter((t) => t.container)
+    .map((t) => [t, containedSql(t)]),
+);
+const pgSqlOf = (t: TableDef): ContainedSql => CONTAINED_SQL.get(t)!;
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
@@ -146,7 +164,7 @@ export class PostgresStore implements Store {
 
   private async containerFound(db: Db, t: TableDef, scope: Scope): Promise<boolean> {
     if (!t.container) return true;
-    return (await this.rows(db, containerExists(t), [scope.tenant, scope.configId ?? ''])).length > 0;
+    return (await this.rows(db, sqlOf(t).containerExists!, scopeParams(t, scope))).length > 0;
   }
 
   private async requireConfiguration(db: Db, t: TableDef, scope: Scope): Promise<void> {
@@ -184,11 +202,11 @@ export class PostgresStore implements Store {
   async get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined> {
     const t = TABLES[set];
     return this.op(async () => {
-      if (!t.set.contained) {
-        const row = (await this.rows(this.pool, selectById(t), [...scopeParams(t, scope), id]))[0];
+      if (!t.container) {
+        const row = (await this.rows(this.pool, sqlOf(t).selectById, [...scopeParams(t, scope), id]))[0];
         return row ? decodeRow(t, row) : undefined;
       }
-      const found = await this.rows(this.pool, locateSql(t, 'id'), [id, ...scopeParams(t, scope)]);
+      const found = await this.rows(this.pool, pgSqlOf(t).locateById, [id, ...scopeParams(t, scope)]);
       const row = found[0];
       if (!row) throw missingContainer(t, scope);
       return row.id === null ? undefined : decodeRow(t, row);
@@ -228,7 +246,7 @@ export class PostgresStore implements Store {
   async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
     const t = TABLES[set];
     return this.op(async () => {
-      const rows = await this.rows(this.pool, statusCountsSql(t), scopeParams(t, scope));
+      const rows = await this.rows(this.pool, sqlOf(t).statusCounts!, scopeParams(t, scope));
       if (rows.length === 0) await this.requireConfiguration(this.pool, t, scope);
       return statusCountsOf(rows);
     });
@@ -254,7 +272,7 @@ export class PostgresStore implements Store {
   private async insertRow(db: Db, t: TableDef, scope: Scope, e: NewEntity, label?: string): Promise<StoredEntity> {
     const id = e.id ?? newId();
     try {
-      const row = (await this.rows(db, insertSql(t), insertParams(t, scope, id, e)))[0]!;
+      const row = (await this.rows(db, sqlOf(t).insert, insertParams(t, scope, id, e)))[0]!;
       return decodeRow(t, row);
     } catch (err) {
       throw this.writeConflict(err, t, scope, id, e.values, label);
@@ -399,7 +417,7 @@ export class PostgresStore implements Store {
     const key = principalKeyOf(t, { [t.set.principalKey]: item.principal });
     if (ifMatch) {
       // If-Match never creates: find the row, then compare-and-set on its id.
-      const found = await this.rows(db, locateSql(t, t.principalKeyColumn), [key, ...scopeParams(t, scope)]);
+      const found = await this.rows(db, pgSqlOf(t).locateByPrincipal!, [key, ...scopeParams(t, scope)]);
       const row = found[0];
       if (!row) throw missingContainer(t, scope);
       if (row.id === null) throw etagMismatch(t, String(item.principal));
@@ -425,9 +443,9 @@ export class PostgresStore implements Store {
     await this.op(() =>
       this.tx(async (c) => {
         // The configuration's row lock orders concurrent replacements: the second sees the first's rows.
-        const found = await this.rows(c, lockContainer(t), [scope.tenant, scope.configId ?? '']);
+        const found = await this.rows(c, pgSqlOf(t).lockContainer, scopeParams(t, scope));
         if (found.length === 0) throw missingContainer(t, scope);
-        await this.rows(c, deleteScopeSql(t), scopeParams(t, scope));
+        await this.rows(c, sqlOf(t).deleteScope, scopeParams(t, scope));
         for (const e of items) await this.insertRow(c, t, scope, e);
       }),
     );

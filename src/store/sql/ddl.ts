@@ -32,18 +32,16 @@ function columnType(d: DdlDialect, t: TableDef, name: string): string {
 }
 
 export function createTableSql(d: DdlDialect, t: TableDef): string[] {
-  const contained = t.set.contained;
   const cols = [
-    `tenant_id ${d.text} NOT NULL`,
-    ...(contained ? [`configuration_id ${d.text} NOT NULL`] : []),
+    ...t.scopeColumns.map((c) => `${c} ${d.text} NOT NULL`),
     `id ${d.text} NOT NULL`,
     `etag ${d.text} NOT NULL`,
     ...(t.hasTypeColumn ? [`odata_type ${d.text} NOT NULL`] : []),
     ...(t.principalKeyColumn ? [`${t.principalKeyColumn} ${d.text}`] : []),
     ...t.columns.map((c) => `${c.name} ${columnType(d, t, c.property.name)}`),
-    contained ? 'PRIMARY KEY (tenant_id, configuration_id, id)' : 'PRIMARY KEY (tenant_id, id)',
-    ...(contained
-      ? [`FOREIGN KEY (tenant_id, configuration_id) REFERENCES ${t.container!.table} (tenant_id, id) ON DELETE CASCADE`]
+    `PRIMARY KEY (${t.scopeColumns.join(', ')}, id)`,
+    ...(t.container
+      ? [`FOREIGN KEY (${t.scopeColumns.join(', ')}) REFERENCES ${t.container.table} (tenant_id, id) ON DELETE CASCADE`]
       : []),
   ];
   const out = [`CREATE TABLE IF NOT EXISTS ${t.table} (\n  ${cols.join(',\n  ')}\n)${d.tableSuffix}`];
@@ -66,8 +64,8 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
 export function queryIndexSql(d: DdlDialect): string[] {
   const out: string[] = [];
   for (const t of Object.values(TABLES)) {
-    if (!t.set.contained) continue;
-    const scope = 'tenant_id, configuration_id';
+    if (!t.container) continue;
+    const scope = t.scopeColumns.join(', ');
     for (const property of ['status', 'lastReportedDateTime']) {
       const c = t.byProperty.get(property);
       if (c) out.push(`CREATE INDEX IF NOT EXISTS ${t.table}_by_${c.name} ON ${t.table} (${scope}, ${c.name}, id)`);

@@ -23,7 +23,7 @@ const conflict = (t: TableDef, what: string, label?: string): ApiError =>
   new ApiError(
     'Conflict',
     `${label ? `${label}: ` : ''}A ${qualified(t.set.entityType)} with ${what} already exists` +
-      (t.set.contained ? ' in this configuration.' : ' in this tenant.'),
+      (t.container ? ' in this configuration.' : ' in this tenant.'),
   );
 
 export const idTaken = (t: TableDef, id: string, label?: string): ApiError => conflict(t, `id '${id}'`, label);

@@ -33,17 +33,12 @@ import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/r
 import { TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList } from '../sql/select.js';
 import {
-  containerExists,
-  deleteScopeSql,
   deleteSql,
   guardTags,
-  insertSql,
   SECRETS,
   SIGNING_KEYS,
   scopeParams,
-  selectById,
-  selectByPrincipal,
-  statusCountsSql,
+  sqlOf,
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
@@ -128,7 +123,7 @@ export class SqliteStore implements Store {
   }
 
   private containerFound(t: TableDef, scope: Scope): boolean {
-    return !t.container || this.stmt(containerExists(t)).get(scope.tenant, scope.configId) !== undefined;
+    return !t.container || this.stmt(sqlOf(t).containerExists!).get(...scopeParams(t, scope)) !== undefined;
   }
 
   private requireConfiguration(t: TableDef, scope: Scope): void {
@@ -136,7 +131,7 @@ export class SqliteStore implements Store {
   }
 
   private getRow(t: TableDef, scope: Scope, id: string): Row | undefined {
-    return this.stmt(selectById(t)).get(...scopeParams(t, scope), id) as Row | undefined;
+    return this.stmt(sqlOf(t).selectById).get(...scopeParams(t, scope), id) as Row | undefined;
   }
 
   async get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined> {
@@ -174,7 +169,7 @@ export class SqliteStore implements Store {
     const id = e.id ?? newId();
     const params = insertParams(t, scope, id, e);
     try {
-      return decodeRow(t, this.returning(insertSql(t), params)!);
+      return decodeRow(t, this.returning(sqlOf(t).insert, params)!);
     } catch (err) {
       if (isUniqueViolation(err)) throw this.explainConflict(t, scope, id, e.values, label);
       if (isForeignKeyViolation(err)) throw missingContainer(t, scope);
@@ -267,7 +262,7 @@ export class SqliteStore implements Store {
       const row =
         item.id !== undefined
           ? this.getRow(t, scope, item.id)
-          : (this.stmt(selectByPrincipal(t)).get(
+          : (this.stmt(sqlOf(t).selectByPrincipal!).get(
               ...scopeParams(t, scope),
               principalKeyOf(t, { [t.set.principalKey!]: item.principal }),
             ) as Row | undefined);
@@ -313,14 +308,14 @@ export class SqliteStore implements Store {
   async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
     const t = TABLES[set];
     this.requireConfiguration(t, scope);
-    return statusCountsOf(this.stmt(statusCountsSql(t)).all(...scopeParams(t, scope)) as Row[]);
+    return statusCountsOf(this.stmt(sqlOf(t).statusCounts!).all(...scopeParams(t, scope)) as Row[]);
   }
 
   async replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void> {
     const t = TABLES.assignments;
     this.tx(() => {
       this.requireConfiguration(t, scope);
-      this.stmt(deleteScopeSql(t)).run(...scopeParams(t, scope));
+      this.stmt(sqlOf(t).deleteScope).run(...scopeParams(t, scope));
       for (const e of items) this.insertRow(t, scope, e);
     });
   }
