@@ -43,7 +43,7 @@ function structuredXml(t: StructuredType, element: 'EntityType' | 'ComplexType',
     ...own.map((p) => `  ${propertyXml(p)}`),
     ...navs.map(
       (n) =>
-        `  <NavigationProperty Name="${xml(n.name)}" Type="${n.collection ? `Collection(graph.${xml(n.target)})` : `graph.${xml(n.target)}`}" ContainsTarget="true" />`,
+        `  <NavigationProperty Name="${xml(n.name)}" Type="${n.collection ? `Collection(graph.${xml(n.target)})` : `graph.${xml(n.target)}`}"${n.reference ? '' : ' ContainsTarget="true"'} />`,
     ),
   ];
   if (body.length === 0) return [`<${element} ${attrs} />`];

@@ -30,6 +30,8 @@ export interface Property {
   readonly collection: boolean;
   readonly nullable: boolean;
   readonly serverManaged: boolean;
+  readonly requiredOnCreate: boolean;
+  readonly writeOnly: boolean;
   readonly description: string | undefined;
   /** The type that declares it (for `$metadata`). */
   readonly declaredOn: string;
@@ -87,6 +89,8 @@ function resolveStructured(
         collection: p.collection ?? false,
         nullable: p.nullable ?? true,
         serverManaged: p.serverManaged ?? false,
+        requiredOnCreate: p.requiredOnCreate ?? false,
+        writeOnly: p.writeOnly ?? false,
         description: p.description,
         declaredOn: d.name,
       }));

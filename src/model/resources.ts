@@ -9,7 +9,17 @@
 /** Actions bound to an entity (`…/mobileAppConfigurations/{id}/assign`). */
 export type ActionName = 'assign';
 
-export type SetName = 'configurations' | 'userStatuses' | 'deviceStatuses' | 'assignments';
+export type SetName =
+  | 'configurations'
+  | 'userStatuses'
+  | 'deviceStatuses'
+  | 'assignments'
+  | 'users'
+  | 'groups'
+  | 'managedDevices';
+
+/** Which permissions guard a set (src/auth/permissions.ts holds the permissions of each). */
+export type Access = 'deviceAppManagement' | 'users' | 'groups' | 'groupMembers' | 'managedDevices';
 
 interface EntitySetDef {
   readonly name: SetName;
@@ -25,8 +35,13 @@ interface EntitySetDef {
   readonly singleton?: string;
   /** The actions bound to the set's entities. */
   readonly actions?: readonly ActionName[];
-  /** The property matched case-insensitively by the key-less upsert PATCH (the seed endpoint), if any. */
+  /** A property unique (case-insensitively) within the scope, kept folded: a second holder is a conflict. */
   readonly principalKey?: 'userPrincipalName';
+  /** The key-less upsert PATCH on the collection (the seed endpoint) matches by `principalKey`. */
+  readonly upsertByPrincipal?: boolean;
+  /** Entra ID directory objects: Graph's directory conventions apply (docs/api.md#the-directory). */
+  readonly directory?: boolean;
+  readonly access: Access;
   /** Properties `$search` looks in. */
   readonly searchable: readonly string[];
   /** What the set's navigation property says of it (in `$metadata`). */
@@ -45,6 +60,7 @@ const DEFS: readonly EntitySetDef[] = [
     entityType: 'managedDeviceMobileAppConfiguration',
     singleton: 'deviceAppManagement',
     actions: ['assign'],
+    access: 'deviceAppManagement',
     searchable: ['displayName', 'description'],
     description: 'The Managed Device Mobile Application Configurations.',
   },
@@ -54,6 +70,8 @@ const DEFS: readonly EntitySetDef[] = [
     entityType: 'managedDeviceMobileAppConfigurationUserStatus',
     container: 'configurations',
     principalKey: 'userPrincipalName',
+    upsertByPrincipal: true,
+    access: 'deviceAppManagement',
     searchable: ['userDisplayName', 'userPrincipalName'],
   },
   {
@@ -61,6 +79,7 @@ const DEFS: readonly EntitySetDef[] = [
     segment: 'deviceStatuses',
     entityType: 'managedDeviceMobileAppConfigurationDeviceStatus',
     container: 'configurations',
+    access: 'deviceAppManagement',
     searchable: ['deviceDisplayName', 'userName', 'userPrincipalName'],
   },
   {
@@ -68,7 +87,34 @@ const DEFS: readonly EntitySetDef[] = [
     segment: 'assignments',
     entityType: 'managedDeviceMobileAppConfigurationAssignment',
     container: 'configurations',
+    access: 'deviceAppManagement',
     searchable: [],
+  },
+  {
+    name: 'users',
+    segment: 'users',
+    entityType: 'user',
+    principalKey: 'userPrincipalName',
+    directory: true,
+    access: 'users',
+    searchable: ['displayName', 'givenName', 'surname', 'mail', 'userPrincipalName', 'jobTitle', 'department'],
+  },
+  {
+    name: 'groups',
+    segment: 'groups',
+    entityType: 'group',
+    directory: true,
+    access: 'groups',
+    searchable: ['displayName', 'description', 'mail', 'mailNickname'],
+  },
+  {
+    name: 'managedDevices',
+    segment: 'managedDevices',
+    entityType: 'managedDevice',
+    singleton: 'deviceManagement',
+    access: 'managedDevices',
+    searchable: ['deviceName', 'userDisplayName', 'userPrincipalName', 'serialNumber'],
+    description: 'The list of managed devices.',
   },
 ];
 
@@ -143,3 +189,26 @@ export const actionSet = (action: ActionName): EntitySet =>
 /** The path of a top-level set from the service root, as segments: `['deviceAppManagement', 'mobileAppConfigurations']`. */
 export const topLevelSegments = (set: EntitySet): readonly string[] =>
   set.singleton === undefined ? [set.segment] : [set.singleton, set.segment];
+
+/**
+ * Reference navigations: a set's entities linking to entities of another set, stored as pairs
+ * (`/groups/{id}/members`, added and removed through `$ref`). The linked entities live in their own set.
+ */
+export type LinkName = 'members';
+
+export interface LinkDef {
+  readonly name: LinkName;
+  /** The navigation property (URL segment) on the owner's type. */
+  readonly segment: string;
+  readonly owner: SetName;
+  readonly member: SetName;
+  readonly access: Access;
+}
+
+export const LINKS: Readonly<Record<LinkName, LinkDef>> = {
+  members: { name: 'members', segment: 'members', owner: 'groups', member: 'users', access: 'groupMembers' },
+};
+
+/** The link that the navigation `name` of `set`'s entities is, if any. */
+export const linkOf = (set: EntitySet, name: string): LinkDef | undefined =>
+  Object.values(LINKS).find((l) => l.owner === set.name && l.segment === name);

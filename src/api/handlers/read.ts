@@ -15,6 +15,7 @@ import type { ExpandItem } from '../../odata/bind/expand.js';
 import type { StoredEntity } from '../../store/port.js';
 import { notFound } from '../../util/errors.js';
 import type { Ctx } from '../context.js';
+import { defaultSelect } from '../directory.js';
 import { expandedNextLink, parseListOptions } from '../list-options.js';
 import { etagHeader, noneMatch } from '../request.js';
 import { json } from '../respond.js';
@@ -53,7 +54,7 @@ export async function getEntity(ctx: Ctx, set: SetName, id: string, cast?: Struc
     200,
     {
       '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId, selectList),
-      ...entityObject(ctx.model, type, e, select),
+      ...entityObject(ctx.model, type, e, select ?? defaultSelect(set)),
       ...(await expanded(ctx, e, expand)),
     },
     headers,
@@ -68,10 +69,10 @@ export async function listEntities(ctx: Ctx, set: SetName, cast?: StructuredType
   };
   if (page.count !== undefined) body['@odata.count'] = page.count;
   const value: unknown[] = [];
+  const select = opts.select ?? defaultSelect(set);
   for (const e of page.items) {
     const type = typeOf(ctx.model, e);
-    if (type)
-      value.push({ ...entityObject(ctx.model, type, e, opts.select), ...(await expanded(ctx, e, opts.expand)) });
+    if (type) value.push({ ...entityObject(ctx.model, type, e, select), ...(await expanded(ctx, e, opts.expand)) });
   }
   body.value = value;
   if (page.next !== undefined) body['@odata.nextLink'] = opts.nextLink(page.next);

@@ -1,32 +1,44 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { SetName } from '../../model/resources.js';
+import type { LinkName, SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
-import type {
-  BulkCreateItem,
-  IfMatch,
-  NewEntity,
-  Page,
-  Scope,
-  SigningKeyRecord,
-  StatusCounts,
-  Store,
-  StoredEntity,
-  UpsertItem,
-  UpsertResult,
+import {
+  type BulkItem,
+  type IfMatch,
+  isLinkItem,
+  type NewEntity,
+  type Page,
+  type Scope,
+  type SigningKeyRecord,
+  type StatusCounts,
+  type Store,
+  type StoredEntity,
+  type UpsertItem,
+  type UpsertResult,
 } from '../port.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
-import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
+import {
+  etagMismatch,
+  explainMiss,
+  idTaken,
+  linkExists,
+  missingContainer,
+  missingMember,
+  missingOwner,
+  notLinked,
+  principalTaken,
+} from '../sql/errors.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
-import { TABLES, type TableDef } from '../sql/schema.js';
+import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList } from '../sql/select.js';
 import {
   deleteSql,
   guardTags,
+  linkSqlOf,
   SECRETS,
   SIGNING_KEYS,
   scopeParams,
@@ -285,15 +297,106 @@ export class PostgresStore implements Store {
     return this.op(() => this.insertRow(this.pool, t, scope, entity));
   }
 
-  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+  async createAll(items: readonly BulkItem[], onProgress?: (written: number) => void): Promise<void> {
     await this.op(() =>
       this.tx(async (c) => {
         for (const [i, item] of items.entries()) {
-          await this.insertRow(c, TABLES[item.set], item.scope, item.entity, item.label);
+          if (isLinkItem(item)) {
+            await this.insertLink(c, LINK_TABLES[item.link], item.scope, item.ownerId, item.memberId, item.label);
+          } else await this.insertRow(c, TABLES[item.set], item.scope, item.entity, item.label);
           onProgress?.(i + 1);
         }
       }),
     );
+  }
+
+  async findByPrincipal(set: SetName, scope: Scope, name: string): Promise<StoredEntity | undefined> {
+    const t = TABLES[set];
+    return this.op(async () => {
+      const row = (await this.rows(this.pool, sqlOf(t).selectByPrincipal!, [...scopeParams(t, scope), fold(name)]))[0];
+      return row ? decodeRow(t, row) : undefined;
+    });
+  }
+
+  // ── links (`/groups/{id}/members`) ──────────────────────────────────────────────────────────────────────
+
+  private async found(db: Db, sql: string, tenant: string, id: string): Promise<boolean> {
+    return (await this.rows(db, sql, [tenant, id])).length > 0;
+  }
+
+  private async requireOwner(db: Db, l: LinkTableDef, scope: Scope, ownerId: string): Promise<void> {
+    if (!(await this.found(db, linkSqlOf(l).ownerExists, scope.tenant, ownerId))) throw missingOwner(l, ownerId);
+  }
+
+  async listLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<Page> {
+    const l = LINK_TABLES[link];
+    const run = async (db: Db): Promise<Page> => {
+      const { sql, params } = compileList(l.member, scope, query, POSTGRES_QUERY, { link: l, ownerId });
+      const rows = await this.rows(db, sql, params, false);
+      const count = query.count ? await this.countLinkedRows(db, l, scope, ownerId, query) : undefined;
+      if (rows.length === 0) await this.requireOwner(db, l, scope, ownerId);
+      return pageOf(l.member, query, rows, count);
+    };
+    return this.op(() =>
+      query.count ? this.tx(run, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY') : run(this.pool),
+    );
+  }
+
+  private async countLinkedRows(
+    db: Db,
+    l: LinkTableDef,
+    scope: Scope,
+    ownerId: string,
+    query: ListQuery,
+  ): Promise<number> {
+    const { sql, params } = compileCount(l.member, scope, query, POSTGRES_QUERY, { link: l, ownerId });
+    return Number((await this.rows(db, sql, params, false))[0]?.n ?? 0);
+  }
+
+  async countLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<number> {
+    const l = LINK_TABLES[link];
+    return this.op(async () => {
+      const n = await this.countLinkedRows(this.pool, l, scope, ownerId, query);
+      if (n === 0) await this.requireOwner(this.pool, l, scope, ownerId);
+      return n;
+    });
+  }
+
+  private async insertLink(
+    db: Db,
+    l: LinkTableDef,
+    scope: Scope,
+    ownerId: string,
+    memberId: string,
+    label?: string,
+  ): Promise<void> {
+    try {
+      await this.rows(db, linkSqlOf(l).insert, [scope.tenant, ownerId, memberId]);
+    } catch (err) {
+      const labelled = (e: ApiError): ApiError => (label ? Object.assign(e, { message: `${label}: ${e.message}` }) : e);
+      if (isUniqueViolation(err)) throw labelled(linkExists(l));
+      // Which end is missing: the constraint names the owner's or the member's foreign key.
+      if (isForeignKeyViolation(err)) {
+        const ownerGone = !(await this.found(this.pool, linkSqlOf(l).ownerExists, scope.tenant, ownerId));
+        throw labelled(ownerGone ? missingOwner(l, ownerId) : missingMember(l, memberId));
+      }
+      throw err;
+    }
+  }
+
+  async addLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    const l = LINK_TABLES[link];
+    await this.op(() => this.insertLink(this.pool, l, scope, ownerId, memberId));
+  }
+
+  async removeLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    const l = LINK_TABLES[link];
+    await this.op(async () => {
+      const r = await this.pool.query(named(linkSqlOf(l).delete, [scope.tenant, ownerId, memberId]));
+      if ((r.rowCount ?? 0) > 0) return;
+      await this.requireOwner(this.pool, l, scope, ownerId);
+      throw notLinked(l, ownerId, memberId);
+    });
   }
 
   /** Compare-and-set update by id; undefined when nothing matched (absent, or the tag differs). */

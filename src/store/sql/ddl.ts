@@ -1,5 +1,5 @@
 /** Schema DDL from the table definitions; dialect differences are passed in. */
-import { TABLES, type TableDef } from './schema.js';
+import { LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from './schema.js';
 
 export interface DdlDialect {
   /** Secondary index entries end with the primary key columns, so `(a)` also orders as `(a, pk)`. */
@@ -53,6 +53,25 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
   return out;
 }
 
+/**
+ * A reference navigation's pairs: one row per (tenant, owner, member), gone with either end (ON DELETE CASCADE), and
+ * an index by member so deleting a user finds its memberships without a scan.
+ */
+export function createLinkTableSql(d: DdlDialect, l: LinkTableDef): string[] {
+  const cols = [
+    `tenant_id ${d.text} NOT NULL`,
+    `${l.ownerColumn} ${d.text} NOT NULL`,
+    `${l.memberColumn} ${d.text} NOT NULL`,
+    `PRIMARY KEY (tenant_id, ${l.ownerColumn}, ${l.memberColumn})`,
+    `FOREIGN KEY (tenant_id, ${l.ownerColumn}) REFERENCES ${l.owner.table} (tenant_id, id) ON DELETE CASCADE`,
+    `FOREIGN KEY (tenant_id, ${l.memberColumn}) REFERENCES ${l.member.table} (tenant_id, id) ON DELETE CASCADE`,
+  ];
+  return [
+    `CREATE TABLE IF NOT EXISTS ${l.table} (\n  ${cols.join(',\n  ')}\n)${d.tableSuffix}`,
+    `CREATE INDEX IF NOT EXISTS ${l.table}_by_${l.memberColumn} ON ${l.table} (tenant_id, ${l.memberColumn})`,
+  ];
+}
+
 // ---- Query indexes (docs/queries.md) ----
 
 /**
@@ -84,6 +103,7 @@ export function queryIndexSql(d: DdlDialect): string[] {
 export function schemaSql(d: DdlDialect): string[] {
   return [
     ...Object.values(TABLES).flatMap((t) => createTableSql(d, t)),
+    ...Object.values(LINK_TABLES).flatMap((l) => createLinkTableSql(d, l)),
     ...queryIndexSql(d),
     `CREATE TABLE IF NOT EXISTS signing_keys (kid ${d.text} PRIMARY KEY, alg ${d.text} NOT NULL, private_jwk ${d.text} NOT NULL, public_jwk ${d.text} NOT NULL, created_at ${d.int} NOT NULL, retired_at ${d.int})`,
     `CREATE TABLE IF NOT EXISTS secrets (name ${d.text} PRIMARY KEY, value ${d.text} NOT NULL)`,

@@ -5,7 +5,15 @@
  */
 import { type TypeRef, VERSIONS } from '../../model/edm.js';
 import { modelFor, type Property, storedProperties } from '../../model/model.js';
-import { containerOf, ENTITY_SETS, type EntitySet, type SetName } from '../../model/resources.js';
+import {
+  containerOf,
+  ENTITY_SETS,
+  type EntitySet,
+  LINKS,
+  type LinkDef,
+  type LinkName,
+  type SetName,
+} from '../../model/resources.js';
 import type { Scope } from '../port.js';
 
 /** How a property's value is held in a column. */
@@ -118,3 +126,29 @@ export const TABLES: Readonly<Record<SetName, TableDef>> = tables();
 
 /** Case folding used for every case-insensitive comparison, in JS (parameters, principal keys). */
 export const fold = (s: string): string => s.toLowerCase();
+
+/** The table of a reference navigation's pairs (`group_members`): keyed by tenant, owner and member. */
+export interface LinkTableDef {
+  readonly link: LinkDef;
+  readonly table: string;
+  readonly owner: TableDef;
+  readonly member: TableDef;
+  readonly ownerColumn: string;
+  readonly memberColumn: string;
+}
+
+function linkTable(link: LinkDef): LinkTableDef {
+  const owner = TABLES[link.owner];
+  return {
+    link,
+    table: `${snake(link.owner).replace(/s$/, '')}_${snake(link.segment)}`,
+    owner,
+    member: TABLES[link.member],
+    ownerColumn: `${snake(link.owner).replace(/s$/, '')}_id`,
+    memberColumn: 'member_id',
+  };
+}
+
+export const LINK_TABLES: Readonly<Record<LinkName, LinkTableDef>> = Object.fromEntries(
+  Object.values(LINKS).map((l) => [l.name, linkTable(l)]),
+) as Record<LinkName, LinkTableDef>;

@@ -3,7 +3,7 @@
  * them if it needs to. Identifiers come only from the table definitions, never from a request.
  */
 import type { IfMatch, Scope } from '../port.js';
-import { TABLES, type TableDef } from './schema.js';
+import { LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from './schema.js';
 
 /** The scope condition of every statement on `t`: its `scopeColumns`, each equal to a parameter. */
 export const scopeWhere = (t: TableDef): string => t.scopeColumns.map((c) => `${c} = ?`).join(' AND ');
@@ -123,3 +123,26 @@ export const SECRETS = {
   /** Of writers creating one name at once, the first wins; the others keep its value. */
   insert: 'INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
 } as const;
+
+/** A link table's fixed statements, built once per link. */
+export interface LinkSql {
+  /** Parameters: tenant, owner id, member id. */
+  readonly insert: string;
+  readonly delete: string;
+  /** Parameters: tenant, id. */
+  readonly ownerExists: string;
+  readonly memberExists: string;
+}
+
+function linkSql(l: LinkTableDef): LinkSql {
+  return {
+    insert: `INSERT INTO ${l.table} (tenant_id, ${l.ownerColumn}, ${l.memberColumn}) VALUES (?, ?, ?)`,
+    delete: `DELETE FROM ${l.table} WHERE tenant_id = ? AND ${l.ownerColumn} = ? AND ${l.memberColumn} = ?`,
+    ownerExists: `SELECT 1 AS found FROM ${l.owner.table} WHERE tenant_id = ? AND id = ?`,
+    memberExists: `SELECT 1 AS found FROM ${l.member.table} WHERE tenant_id = ? AND id = ?`,
+  };
+}
+
+const LINK_SQL: ReadonlyMap<LinkTableDef, LinkSql> = new Map(Object.values(LINK_TABLES).map((l) => [l, linkSql(l)]));
+
+export const linkSqlOf = (l: LinkTableDef): LinkSql => LINK_SQL.get(l)!;

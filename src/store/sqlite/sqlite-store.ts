@@ -7,34 +7,46 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SetName } from '../../model/resources.js';
+import type { LinkName, SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
-import type {
-  BulkCreateItem,
-  IfMatch,
-  NewEntity,
-  Page,
-  Scope,
-  SigningKeyRecord,
-  StatusCounts,
-  Store,
-  StoredEntity,
-  UpsertItem,
-  UpsertResult,
+import {
+  type BulkItem,
+  type IfMatch,
+  isLinkItem,
+  type NewEntity,
+  type Page,
+  type Scope,
+  type SigningKeyRecord,
+  type StatusCounts,
+  type Store,
+  type StoredEntity,
+  type UpsertItem,
+  type UpsertResult,
 } from '../port.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
-import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
+import {
+  etagMismatch,
+  explainMiss,
+  idTaken,
+  linkExists,
+  missingContainer,
+  missingMember,
+  missingOwner,
+  notLinked,
+  principalTaken,
+} from '../sql/errors.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
-import { TABLES, type TableDef } from '../sql/schema.js';
+import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList } from '../sql/select.js';
 import {
   deleteSql,
   guardTags,
+  linkSqlOf,
   SECRETS,
   SIGNING_KEYS,
   scopeParams,
@@ -52,7 +64,8 @@ export interface SqliteOptions {
   readonly durability?: 'normal' | 'full';
 }
 
-const SCHEMA_VERSION = 1;
+/** 2: the directory tables. Every DDL statement is IF NOT EXISTS, so an older file gains only what is new. */
+const SCHEMA_VERSION = 2;
 const STATEMENT_CACHE_SIZE = 500;
 
 export class SqliteStore implements Store {
@@ -189,12 +202,84 @@ export class SqliteStore implements Store {
     return this.insertRow(t, scope, entity);
   }
 
-  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+  async createAll(items: readonly BulkItem[], onProgress?: (written: number) => void): Promise<void> {
     this.tx(() => {
       for (const [i, item] of items.entries()) {
-        this.insertRow(TABLES[item.set], item.scope, item.entity, item.label);
+        if (isLinkItem(item))
+          this.insertLink(LINK_TABLES[item.link], item.scope, item.ownerId, item.memberId, item.label);
+        else this.insertRow(TABLES[item.set], item.scope, item.entity, item.label);
         onProgress?.(i + 1);
       }
+    });
+  }
+
+  async findByPrincipal(set: SetName, scope: Scope, name: string): Promise<StoredEntity | undefined> {
+    const t = TABLES[set];
+    const row = this.stmt(sqlOf(t).selectByPrincipal!).get(...scopeParams(t, scope), fold(name)) as Row | undefined;
+    return row ? decodeRow(t, row) : undefined;
+  }
+
+  // ---- links (`/groups/{id}/members`) ----
+
+  private found(sql: string, tenant: string, id: string): boolean {
+    return this.stmt(sql).get(tenant, id) !== undefined;
+  }
+
+  private requireOwner(l: LinkTableDef, scope: Scope, ownerId: string): void {
+    if (!this.found(linkSqlOf(l).ownerExists, scope.tenant, ownerId)) throw missingOwner(l, ownerId);
+  }
+
+  async listLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<Page> {
+    const l = LINK_TABLES[link];
+    const t = l.member;
+    return this.tx((): Page => {
+      this.requireOwner(l, scope, ownerId);
+      const within = { link: l, ownerId };
+      const { sql, params } = compileList(t, scope, query, SQLITE_QUERY, within);
+      const rows = this.stmt(sql).all(...params) as Row[];
+      const count = query.count ? this.countLinkedRows(l, scope, ownerId, query) : undefined;
+      return pageOf(t, query, rows, count);
+    });
+  }
+
+  private countLinkedRows(l: LinkTableDef, scope: Scope, ownerId: string, query: ListQuery): number {
+    const { sql, params } = compileCount(l.member, scope, query, SQLITE_QUERY, { link: l, ownerId });
+    return Number((this.stmt(sql).get(...params) as { n: number }).n);
+  }
+
+  async countLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<number> {
+    const l = LINK_TABLES[link];
+    return this.tx(() => {
+      this.requireOwner(l, scope, ownerId);
+      return this.countLinkedRows(l, scope, ownerId, query);
+    });
+  }
+
+  private insertLink(l: LinkTableDef, scope: Scope, ownerId: string, memberId: string, label?: string): void {
+    try {
+      this.stmt(linkSqlOf(l).insert).run(scope.tenant, ownerId, memberId);
+    } catch (err) {
+      const labelled = (e: ApiError): ApiError => (label ? Object.assign(e, { message: `${label}: ${e.message}` }) : e);
+      if (isUniqueViolation(err)) throw labelled(linkExists(l));
+      if (isForeignKeyViolation(err)) {
+        if (!this.found(linkSqlOf(l).ownerExists, scope.tenant, ownerId)) throw labelled(missingOwner(l, ownerId));
+        throw labelled(missingMember(l, memberId));
+      }
+      throw err;
+    }
+  }
+
+  async addLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    this.insertLink(LINK_TABLES[link], scope, ownerId, memberId);
+  }
+
+  async removeLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    const l = LINK_TABLES[link];
+    this.tx(() => {
+      const r = this.stmt(linkSqlOf(l).delete).run(scope.tenant, ownerId, memberId);
+      if (r.changes > 0) return;
+      this.requireOwner(l, scope, ownerId);
+      throw notLinked(l, ownerId, memberId);
     });
   }
 
