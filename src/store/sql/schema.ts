@@ -119,7 +119,8 @@ function tables(): Record<SetName, TableDef> {
     (a, b) => Number(containerOf(a) !== undefined) - Number(containerOf(b) !== undefined),
   );
   for (const set of sets) out[set.name] = tableFor(set, out);
-  return out as Record<SetName, TableDef>;
+  // In the model's order, so the DDL creates tables as the model lists them (containers come first there too).
+  return Object.fromEntries(Object.keys(ENTITY_SETS).map((n) => [n, out[n as SetName]])) as Record<SetName, TableDef>;
 }
 
 export const TABLES: Readonly<Record<SetName, TableDef>> = tables();
