@@ -147,7 +147,13 @@ const OPTIONS = [
   { flag: 'aud', arg: 'aud', def: 'https://graph.microsoft.com', help: 'audience' },
   { flag: 'ttl', arg: 'seconds', def: '3600', help: 'lifetime in seconds' },
   { flag: 'configurations', arg: 'n', def: '10', help: 'configurations to create' },
-  { flag: 'users', arg: 'n', def: '100', help: 'user statuses per configuration' },
+  {
+    flag: 'users',
+    arg: 'n',
+    def: '100',
+    help: 'directory users (with groups and 1-3 devices each) and user statuses per configuration',
+  },
+  { flag: 'seed', arg: 'n', def: '42', help: 'seed of the generated data: the same seed makes the same data' },
 ] as const satisfies readonly OptionSpec[];
 
 export type Flag = (typeof OPTIONS)[number]['flag'];
@@ -197,7 +203,7 @@ export const COMMAND_OPTIONS = {
     ['db', 'the database whose signing key to use'],
     DATA_DIR,
   ],
-  seed: ['tenant', 'configurations', 'users', ...STORE],
+  seed: ['tenant', 'configurations', 'users', 'seed', ...STORE],
   import: [['tenant', 'tenant id (default: the one in the file)'], ...STORE],
   export: ['tenant', ...STORE],
 } as const satisfies Record<string, readonly Use[]>;
