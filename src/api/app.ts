@@ -8,6 +8,8 @@ import { authorize, type Operation } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { apiErrorAnswer, type ErrorIds, errorIds, internalErrorAnswer } from '../format/errors.js';
 import { XML_CONTENT_TYPE } from '../format/media.js';
+import { type Access, actionSet, ENTITY_SETS, LINKS, SUMMARIES, summaryContainer } from '../model/resources.js';
+import type { PathTarget } from '../odata/path.js';
 import type { Store } from '../store/port.js';
 import { isWriteMethod, type Throttle } from '../throttle/throttle.js';
 import { ApiError, isApiError } from '../util/errors.js';
@@ -39,6 +41,24 @@ interface Outcome {
   tenant?: string;
 }
 
+/** Which permissions guard a target: its set's, a link's own, or those of the set a summary or action hangs under. */
+function accessOf(target: PathTarget): Access {
+  switch (target.kind) {
+    case 'collection':
+    case 'entity':
+    case 'count':
+      return ENTITY_SETS[target.set].access;
+    case 'summary':
+      return summaryContainer(SUMMARIES[target.summary]).access;
+    case 'action':
+      return actionSet(target.action).access;
+    case 'links':
+      return LINKS[target.link].access;
+    default:
+      throw new Error(`${target.kind} needs no permission`);
+  }
+}
+
 export function createApi(deps: ApiDeps) {
   const { store, verifier, throttle, settings } = deps;
 
@@ -60,9 +80,9 @@ export function createApi(deps: ApiDeps) {
     throw invalidVersion(versionText);
   }
 
-  /** Authorize and throttle: 403 unless the principal may do `op`, 429 when over its budget. */
-  async function admit(principal: Principal, op: Operation): Promise<void> {
-    authorize(principal, op);
+  /** Authorize and throttle: 403 unless the principal may do `op` on `access`, 429 when over its budget. */
+  async function admit(principal: Principal, op: Operation, access: Access): Promise<void> {
+    authorize(principal, op, access);
     const decision = await throttle.check(principal.tenant, principal.app, op === 'write');
     if (decision.ok) return;
     throw new ApiError(
@@ -104,7 +124,7 @@ export function createApi(deps: ApiDeps) {
     }
     const principal = await verifier.verify(req.headers.authorization);
     out.tenant = principal.tenant;
-    await admit(principal, isWriteMethod(req.method) ? 'write' : 'read');
+    await admit(principal, isWriteMethod(req.method) ? 'write' : 'read', accessOf(r.target));
     return dispatch(contextFor(req, r, principal));
   }
 

@@ -4,9 +4,9 @@
  * request: the page size setting, and `$skiptoken` sealing, which needs the server secret and the caller's tenant.
  */
 import { randomBytes } from 'node:crypto';
-import { keyLiteral } from '../format/context.js';
+import { setPath } from '../format/context.js';
 import type { StructuredType } from '../model/model.js';
-import { ENTITY_SETS, ROOT_SINGLETON, type SetName } from '../model/resources.js';
+import { ENTITY_SETS, type SetName } from '../model/resources.js';
 import type { ExpandItem } from '../odata/bind/expand.js';
 import type { SelectResult } from '../odata/bind/select.js';
 import { parseQueryOptions, type TargetKind, withSkiptoken } from '../odata/options.js';
@@ -14,6 +14,7 @@ import type { ListQuery } from '../odata/query.js';
 import { openSkiptoken, sealSkiptoken } from '../odata/skiptoken.js';
 import type { Store } from '../store/port.js';
 import type { Ctx } from './context.js';
+import { checkAdvancedQuery, DIRECTORY_LIMITS, directoryQuery, isDirectorySet } from './directory.js';
 
 export interface ListOptions {
   /** The semantic query, with the `$skiptoken` position opened and verified. */
@@ -56,18 +57,26 @@ export const projection = (
 export async function parseListOptions(
   ctx: Ctx,
   set: SetName,
-  opts: { kind: TargetKind; cast?: StructuredType | undefined },
+  opts: {
+    kind: TargetKind;
+    cast?: StructuredType | undefined;
+    /** What the rows hang under, when not the scope's configuration (a link's owner: `members:{groupId}`). */
+    within?: string;
+  },
 ): Promise<ListOptions> {
   const type = opts.cast ?? ctx.model.entityTypes.get(ENTITY_SETS[set].entityType)!;
-  const parsed = parseQueryOptions(ctx.query, {
+  // Directory objects follow Graph's directory conventions (docs/api.md#the-directory).
+  const directory = isDirectorySet(set) ? directoryQuery(ctx, set, opts.kind) : undefined;
+  const parsed = parseQueryOptions(directory?.text ?? ctx.query, {
     model: ctx.model,
     version: ctx.version,
     set,
     type,
     kind: opts.kind,
-    limits: { defaultPageSize: ctx.settings.pageSize },
+    limits: directory ? DIRECTORY_LIMITS : { defaultPageSize: ctx.settings.pageSize },
   });
-  const context = tokenContext(ctx, set, ctx.scope.configId, parsed.fingerprint);
+  if (directory) checkAdvancedQuery(ctx, opts.kind, parsed.list, directory);
+  const context = tokenContext(ctx, set, opts.within ?? ctx.scope.configId, parsed.fingerprint);
   let query = parsed.list;
   if (parsed.skiptoken !== undefined) {
     const after = openSkiptoken(await skiptokenKey(ctx.store), context, parsed.skiptoken);
@@ -88,7 +97,7 @@ export async function parseListOptions(
   };
 }
 
-/** The link that continues an expanded collection under `configId` after `position`. */
+/** The link that continues an expanded collection under the entity `configId` after `position`. */
 export async function expandedNextLink(
   ctx: Ctx,
   item: ExpandItem,
@@ -99,7 +108,5 @@ export async function expandedNextLink(
   const secret = await skiptokenKey(ctx.store);
   const token = sealSkiptoken(secret, tokenContext(ctx, item.target.set, configId, item.fingerprint), position);
   const query = [item.continuation, `$skiptoken=${encodeURIComponent(token)}`].filter((s) => s !== '').join('&');
-  const key = encodeURIComponent(keyLiteral(configId)).replace(/%27/g, "'");
-  const path = `${ROOT_SINGLETON}/${ENTITY_SETS.configurations.segment}(${key})/${ENTITY_SETS[item.target.set].segment}`;
-  return `${ctx.serviceRoot}/${path}?${query}`;
+  return `${ctx.serviceRoot}/${setPath(item.target.set, configId, true)}?${query}`;
 }

@@ -2,10 +2,10 @@
  * The first phases of a request: the version segment, the path's target, and whether the target allows the
  * method. Model-driven: a set's methods and route label follow from its entry in `model/resources.ts`.
  */
-import { CONTAINER_SET, setRoute } from '../format/context.js';
+import { entityRoute, setRoute, summaryRoute } from '../format/context.js';
 import { type Version, versionNamed } from '../model/edm.js';
 import { type EdmModel, modelFor } from '../model/model.js';
-import { ENTITY_SETS } from '../model/resources.js';
+import { actionSet, ENTITY_SETS, LINKS } from '../model/resources.js';
 import { type PathTarget, parsePath } from '../odata/path.js';
 import { assertNever } from '../util/assert.js';
 import { ApiError } from '../util/errors.js';
@@ -45,7 +45,7 @@ export function allowedMethods(target: PathTarget): readonly string[] {
     case 'batch':
       return ['POST'];
     case 'collection':
-      return ENTITY_SETS[target.set].principalKey !== undefined ? ['GET', 'POST', 'PATCH'] : ['GET', 'POST'];
+      return ENTITY_SETS[target.set].upsertByPrincipal ? ['GET', 'POST', 'PATCH'] : ['GET', 'POST'];
     case 'entity':
       return ['GET', 'PATCH', 'DELETE'];
     case 'count':
@@ -53,6 +53,8 @@ export function allowedMethods(target: PathTarget): readonly string[] {
       return ['GET'];
     case 'action':
       return ['POST'];
+    case 'links':
+      return target.view === 'refs' ? ['POST'] : target.view === 'ref' ? ['DELETE'] : ['GET'];
     default:
       return assertNever(target, 'target');
   }
@@ -85,9 +87,13 @@ export function routeOf(target: PathTarget): string {
     case 'count':
       return `${setRoute(target.set)}/$count`;
     case 'summary':
-      return `${CONTAINER_SET.segment}/{id}/${target.summary}`;
+      return summaryRoute(target.summary);
     case 'action':
-      return `${CONTAINER_SET.segment}/{id}/${target.action}`;
+      return entityRoute(actionSet(target.action).name, target.action);
+    case 'links': {
+      const base = entityRoute(LINKS[target.link].owner, LINKS[target.link].segment);
+      return { collection: base, count: `${base}/$count`, refs: `${base}/$ref`, ref: `${base}/{id}/$ref` }[target.view];
+    }
     default:
       return assertNever(target, 'target');
   }

@@ -40,7 +40,7 @@ export interface ClientRegistry {
 export interface ClientRegistryOptions {
   /** The clients file's entries; undefined accepts any client. */
   clients?: readonly ClientEntry[];
-  /** Roles granted to any client when there is no clients file. Default `DeviceManagementApps.ReadWrite.All`. */
+  /** Roles granted to any client when there is no clients file. Default: every permission served (`DEFAULT_ROLES`). */
   defaultRoles?: readonly string[];
 }
 

@@ -3,9 +3,11 @@
  * with the store's active key. Its issuer is `${issuerBase}/${tenant}/v2.0`, the value the discovery document
  * reports and the verifier requires.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { KeyRing } from './keys.js';
+import { FULL_ACCESS } from './permissions.js';
 
 /** The tenant used when none is named: a fixed, documented local default. */
 export const DEFAULT_TENANT = '00000000-0000-0000-0000-000000000001';
@@ -17,7 +19,8 @@ export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 export const DEFAULT_AUDIENCE = GRAPH_RESOURCE;
 export const GRAPH_AUDIENCES: readonly string[] = Object.freeze([GRAPH_RESOURCE, GRAPH_APP_ID]);
 /** What a token grants when the caller names no scopes or roles. */
-export const DEFAULT_ROLES: readonly string[] = Object.freeze(['DeviceManagementApps.ReadWrite.All']);
+/** What local tokens carry when no permissions are named: everything served, reads and writes. */
+export const DEFAULT_ROLES: readonly string[] = FULL_ACCESS;
 export const DEFAULT_TOKEN_TTL = 3_600;
 /**
  * `iat`/`nbf` are set this far in the past, as Entra does, so that a verifier whose clock is a little behind the

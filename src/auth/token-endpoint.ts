@@ -24,7 +24,7 @@ export interface IssuerRoutesDeps {
   readonly issuerBase?: string;
   /** A registry, or the clients file's entries; default: any client, granted `defaultRoles`. */
   readonly clients?: ClientRegistry | readonly ClientEntry[];
-  /** Roles for any client when there is no clients file. Default `DeviceManagementApps.ReadWrite.All`. */
+  /** Roles for any client when there is no clients file. Default: every permission served (`DEFAULT_ROLES`). */
   readonly defaultRoles?: readonly string[];
   /** Lifetime of tokens from the token endpoint, seconds. Default 3,600. */
   readonly tokenTtlSeconds?: number;

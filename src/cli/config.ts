@@ -31,10 +31,11 @@ export interface ServeConfig {
 
 type Raw = Record<string, string | undefined>;
 
+/** A list option: names separated by commas or spaces (the permission defaults are space-separated, as in `scp`). */
 const list = (s: string | undefined): string[] =>
   s
     ? s
-        .split(',')
+        .split(/[\s,]+/)
         .map((x) => x.trim())
         .filter(Boolean)
     : [];

@@ -99,7 +99,7 @@ const OPTIONS = [
     flag: 'default-roles',
     arg: 'list',
     env: 'DEFAULT_ROLES',
-    def: 'DeviceManagementApps.ReadWrite.All',
+    def: 'DeviceManagementApps.ReadWrite.All User.ReadWrite.All Group.ReadWrite.All DeviceManagementManagedDevices.ReadWrite.All',
     help: 'roles granted by the token endpoint when no clients file is given',
   },
   { flag: 'oidc-jwks-url', arg: 'url', env: 'OIDC_JWKS_URL', help: '--auth oidc: the issuer JWKS URL' },
@@ -132,12 +132,28 @@ const OPTIONS = [
     arg: 'upn',
     help: 'signed-in user: makes a delegated token (scp) instead of an application token (roles)',
   },
-  { flag: 'scopes', arg: 'list', def: 'DeviceManagementApps.ReadWrite.All', help: 'delegated scopes, space-separated' },
-  { flag: 'roles', arg: 'list', def: 'DeviceManagementApps.ReadWrite.All', help: 'application roles, space-separated' },
+  {
+    flag: 'scopes',
+    arg: 'list',
+    def: 'DeviceManagementApps.ReadWrite.All User.ReadWrite.All Group.ReadWrite.All DeviceManagementManagedDevices.ReadWrite.All',
+    help: 'delegated scopes, space-separated',
+  },
+  {
+    flag: 'roles',
+    arg: 'list',
+    def: 'DeviceManagementApps.ReadWrite.All User.ReadWrite.All Group.ReadWrite.All DeviceManagementManagedDevices.ReadWrite.All',
+    help: 'application roles, space-separated',
+  },
   { flag: 'aud', arg: 'aud', def: 'https://graph.microsoft.com', help: 'audience' },
   { flag: 'ttl', arg: 'seconds', def: '3600', help: 'lifetime in seconds' },
   { flag: 'configurations', arg: 'n', def: '10', help: 'configurations to create' },
-  { flag: 'users', arg: 'n', def: '100', help: 'user statuses per configuration' },
+  {
+    flag: 'users',
+    arg: 'n',
+    def: '100',
+    help: 'directory users (with groups and 1-3 devices each) and user statuses per configuration',
+  },
+  { flag: 'seed', arg: 'n', def: '42', help: 'seed of the generated data: the same seed makes the same data' },
 ] as const satisfies readonly OptionSpec[];
 
 export type Flag = (typeof OPTIONS)[number]['flag'];
@@ -187,7 +203,7 @@ export const COMMAND_OPTIONS = {
     ['db', 'the database whose signing key to use'],
     DATA_DIR,
   ],
-  seed: ['tenant', 'configurations', 'users', ...STORE],
+  seed: ['tenant', 'configurations', 'users', 'seed', ...STORE],
   import: [['tenant', 'tenant id (default: the one in the file)'], ...STORE],
   export: ['tenant', ...STORE],
 } as const satisfies Record<string, readonly Use[]>;

@@ -1,55 +1,17 @@
-/** `appconfig-graph seed`: realistic configurations and statuses for a tenant, through the store's bulk upsert. */
+/**
+ * `appconfig-graph seed`: a realistic directory (users, groups, managed devices) and configurations with their
+ * statuses for a tenant, deterministic for a seed. The users' principal names are those of the statuses.
+ */
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_TENANT } from '../auth/issuer.js';
 import { ENUMS } from '../model/graph.js';
-import type { Store } from '../store/port.js';
+import type { BulkItem, Store } from '../store/port.js';
+import { FIRST_NAMES, LAST_NAMES, pick, rng } from './seed-data.js';
+import { seedDirectoryItems } from './seed-directory.js';
 import { openCommandStore } from './store-option.js';
 
-/** Names, statuses and the status mix of realistic data; the benchmarks build the same data from these. */
-export const FIRST_NAMES = [
-  'Adele',
-  'Alex',
-  'Diego',
-  'Grady',
-  'Henrietta',
-  'Isaiah',
-  'Johanna',
-  'Joni',
-  'Lee',
-  'Lidia',
-  'Lynne',
-  'Megan',
-  'Miriam',
-  'Nestor',
-  'Patti',
-  'Pradeep',
-  'Renée',
-  'Zoë',
-  'Jörg',
-  'Ines',
-];
-export const LAST_NAMES = [
-  'Vance',
-  'Wilber',
-  'Siciliani',
-  'Archie',
-  'Fuller',
-  'Goodwin',
-  'Christie',
-  'Sherman',
-  'Gu',
-  'Holloway',
-  'Valdez',
-  'Bowen',
-  'Graham',
-  'Wilke',
-  'Fernandez',
-  'Gupta',
-  'Müller',
-  'Ørsted',
-  'Åberg',
-  'García',
-];
+export { FIRST_NAMES, LAST_NAMES };
+
 const APPS = [
   'com.microsoft.office.outlook',
   'com.microsoft.teams',
@@ -60,36 +22,15 @@ const APPS = [
 export const STATUSES = ENUMS.find((e) => e.name === 'complianceStatus')!.members.map((m) => m.name);
 export const STATUS_WEIGHTS = [10, 5, 60, 5, 8, 6, 3, 3];
 
-/** A deterministic pseudo-random sequence, so `seed` makes the same data every time. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(r: () => number, xs: readonly T[], weights?: readonly number[]): T {
-  if (!weights) return xs[Math.floor(r() * xs.length)]!;
-  let x = r() * weights.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < xs.length; i++) {
-    x -= weights[i]!;
-    if (x < 0) return xs[i]!;
-  }
-  return xs[xs.length - 1]!;
-}
-
 export async function seedTenant(
   store: Store,
   tenant: string,
   configurations: number,
   users: number,
   onProgress: (done: number) => void = () => {},
+  seed = 42,
 ): Promise<void> {
-  const r = rng(42);
+  const r = rng(seed);
   const now = Date.now();
   for (let c = 0; c < configurations; c++) {
     const app = pick(r, APPS);
@@ -135,24 +76,55 @@ export async function seedTenant(
   }
 }
 
+/** Writes the directory of `users` users in one all-or-nothing bulk; answers how many entities and pairs. */
+export async function seedDirectory(
+  store: Store,
+  tenant: string,
+  users: number,
+  seed: number,
+  onProgress: (done: number) => void = () => {},
+): Promise<{ users: number; groups: number; devices: number; memberships: number }> {
+  const items: BulkItem[] = seedDirectoryItems(tenant, users, seed);
+  let last = 0;
+  await store.createAll(items, (n) => {
+    onProgress(n - last);
+    last = n;
+  });
+  const count = (set: string) => items.filter((i) => 'set' in i && i.set === set).length;
+  return {
+    users: count('users'),
+    groups: count('groups'),
+    devices: count('managedDevices'),
+    memberships: items.filter((i) => 'link' in i).length,
+  };
+}
+
 export async function runSeed(opts: Record<string, string | undefined>): Promise<void> {
   const configurations = Number(opts.configurations ?? 10);
   const users = Number(opts.users ?? 100);
+  const seed = Number(opts.seed ?? 42);
   if (!Number.isInteger(configurations) || configurations < 0)
     throw new Error('--configurations must be a whole number');
   if (!Number.isInteger(users) || users < 0) throw new Error('--users must be a whole number');
+  if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number');
   const tenant = opts.tenant ?? DEFAULT_TENANT;
   const store = await openCommandStore(opts);
   const bar = new SingleBar({
-    format: 'seeding {bar} {percentage}% | {value}/{total} user statuses | {duration}s',
+    format: 'seeding {bar} {percentage}% | {value}/{total} entities | {duration}s',
     stream: process.stderr,
   });
-  bar.start(configurations * users, 0);
+  const directoryItems = seedDirectoryItems(tenant, users, seed).length;
+  bar.start(directoryItems + configurations * users, 0);
+  let dir: Awaited<ReturnType<typeof seedDirectory>>;
   try {
-    await seedTenant(store, tenant, configurations, users, (n) => bar.increment(n));
+    dir = await seedDirectory(store, tenant, users, seed, (n) => bar.increment(n));
+    await seedTenant(store, tenant, configurations, users, (n) => bar.increment(n), seed);
   } finally {
     bar.stop();
     await store.close();
   }
-  process.stderr.write(`seeded tenant ${tenant}: ${configurations} configurations × ${users} user statuses\n`);
+  process.stderr.write(
+    `seeded tenant ${tenant}: ${dir.users} users, ${dir.groups} groups (${dir.memberships} memberships), ` +
+      `${dir.devices} managed devices; ${configurations} configurations × ${users} user statuses\n`,
+  );
 }

@@ -3,7 +3,7 @@ import { createLocalIssuer, databaseIssuerBase } from '../auth/issuer.js';
 import { KeyRing } from '../auth/keys.js';
 import { openCommandStore } from './store-option.js';
 
-/** Space- or comma-separated names; none given → the issuer's default (`DeviceManagementApps.ReadWrite.All`). */
+/** Space- or comma-separated names; none given → the issuer's default (every permission served, `DEFAULT_ROLES`). */
 function words(s: string | undefined): string[] | undefined {
   const list = s?.split(/[\s,]+/).filter(Boolean);
   return list && list.length > 0 ? list : undefined;

@@ -1,6 +1,8 @@
 /**
  * `import` / `export`: a tenant's data as Graph-shaped JSON (beta representation, the superset):
- * `{"tenant": "...", "mobileAppConfigurations": [{...configuration, "assignments": [...], "userStatuses": [...], "deviceStatuses": [...]}]}`.
+ * `{"tenant": "...", "users": [...], "groups": [{...group, "members": [ids]}], "managedDevices": [...],
+ *   "mobileAppConfigurations": [{...configuration, "assignments": [...], "userStatuses": [...], "deviceStatuses": [...]}]}`
+ * (the directory part in transfer-directory.ts).
  * Import validates every entity against the model exactly as the API does and keeps ids; it writes the whole file
  * in one transaction, so a file that cannot be imported whole changes nothing.
  */
@@ -11,11 +13,12 @@ import { entityObject } from '../format/entity.js';
 import { modelFor } from '../model/model.js';
 import { CONTAINED_SETS, ENTITY_SETS, type SetName } from '../model/resources.js';
 import { completeForCreate, validateEntity } from '../model/validate.js';
-import type { BulkCreateItem, NewEntity, Scope, Store, StoredEntity } from '../store/port.js';
+import type { BulkCreateItem, BulkItem, NewEntity, Scope, Store, StoredEntity } from '../store/port.js';
 import { nowDateTimeOffset } from '../util/datetime.js';
 import { ApiError } from '../util/errors.js';
 import { newId } from '../util/ids.js';
 import { openCommandStore } from './store-option.js';
+import { exportDirectory, planDirectory } from './transfer-directory.js';
 
 const model = modelFor('beta');
 
@@ -50,7 +53,7 @@ export async function exportTenant(store: Store, tenant: string): Promise<Record
     }
     configurations.push(out);
   }
-  return { tenant, mobileAppConfigurations: configurations };
+  return { tenant, ...(await exportDirectory(store, model, tenant)), mobileAppConfigurations: configurations };
 }
 
 interface Planned {
@@ -66,11 +69,12 @@ interface NewEntityWithChildren {
 function plan(doc: unknown): { tenant: string | undefined; configs: Planned[] } {
   if (typeof doc !== 'object' || doc === null) throw new Error('the file must hold a JSON object');
   const d = doc as { tenant?: unknown; mobileAppConfigurations?: unknown };
-  if (!Array.isArray(d.mobileAppConfigurations))
-    throw new Error("the file must have a 'mobileAppConfigurations' array");
+  // A file may hold the directory alone; when it names configurations they must be an array.
+  const list = d.mobileAppConfigurations ?? [];
+  if (!Array.isArray(list)) throw new Error("the file's 'mobileAppConfigurations' must be an array");
   const declared = model.entityTypes.get(ENTITY_SETS.configurations.entityType)!;
   const now = nowDateTimeOffset();
-  const configs = d.mobileAppConfigurations.map((raw, i): Planned => {
+  const configs = list.map((raw, i): Planned => {
     const where = `mobileAppConfigurations[${i}]`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where} must be an object`);
     const body = { ...(raw as Record<string, unknown>) };
@@ -155,7 +159,11 @@ export async function importTenant(
 ): Promise<{ tenant: string; entities: number }> {
   const { tenant: fileTenant, configs } = plan(doc);
   const tenant = tenantOverride ?? fileTenant ?? DEFAULT_TENANT;
-  const items = bulkOf(tenant, configs);
+  // The directory first: nothing of the configurations refers to it, and memberships need both ends.
+  const items: BulkItem[] = [
+    ...planDirectory(model, doc as Record<string, unknown>, tenant),
+    ...bulkOf(tenant, configs),
+  ];
   progress?.start(items.length);
   await store.createAll(items, progress ? (n) => progress.update(n) : undefined);
   return { tenant, entities: items.length };

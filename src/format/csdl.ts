@@ -9,7 +9,7 @@
  */
 import { qualified, type TypeRef } from '../model/edm.js';
 import type { EdmModel, Property, StructuredType } from '../model/model.js';
-import { ENTITY_SETS, ROOT_SINGLETON } from '../model/resources.js';
+import { ENTITY_SETS, SINGLETONS, TOP_LEVEL_SETS } from '../model/resources.js';
 
 const xml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -31,8 +31,6 @@ function propertyXml(p: Property): string {
   return `<Property Name="${xml(p.name)}" Type="${xml(type)}"${nullable} />`;
 }
 
-const ROOT_DESCRIPTION = 'The Managed Device Mobile Application Configurations.';
-
 type Inherited = (t: StructuredType, nav: string) => boolean;
 
 function structuredXml(t: StructuredType, element: 'EntityType' | 'ComplexType', isInherited: Inherited): string[] {
@@ -45,7 +43,7 @@ function structuredXml(t: StructuredType, element: 'EntityType' | 'ComplexType',
     ...own.map((p) => `  ${propertyXml(p)}`),
     ...navs.map(
       (n) =>
-        `  <NavigationProperty Name="${xml(n.name)}" Type="${n.collection ? `Collection(graph.${xml(n.target)})` : `graph.${xml(n.target)}`}" ContainsTarget="true" />`,
+        `  <NavigationProperty Name="${xml(n.name)}" Type="${n.collection ? `Collection(graph.${xml(n.target)})` : `graph.${xml(n.target)}`}"${n.reference ? '' : ' ContainsTarget="true"'} />`,
     ),
   ];
   if (body.length === 0) return [`<${element} ${attrs} />`];
@@ -67,7 +65,6 @@ export function csdlDocument(model: EdmModel): string {
   // Navigations come resolved with inheritance flattened; a derived type declares only those its base lacks.
   const isInherited: Inherited = (t, nav) =>
     (t.baseType ? model.entityTypes.get(t.baseType)?.navigations.some((n) => n.name === nav) : false) ?? false;
-  const root = ENTITY_SETS.configurations;
   const schema: string[] = [];
   for (const e of model.enums.values()) {
     schema.push(`<EnumType Name="${xml(e.name)}">`);
@@ -81,22 +78,40 @@ export function csdlDocument(model: EdmModel): string {
     '  </Key>',
     '  <Property Name="id" Type="Edm.String" Nullable="false" />',
     '</EntityType>',
-    `<EntityType Name="${ROOT_SINGLETON}" BaseType="graph.entity">`,
-    `  <NavigationProperty Name="${root.segment}" Type="Collection(graph.${root.entityType})" ContainsTarget="true" />`,
-    '</EntityType>',
   );
+  // Each singleton's type navigates to the top-level sets that hang under it.
+  for (const [singleton, sets] of SINGLETONS) {
+    schema.push(`<EntityType Name="${xml(singleton)}" BaseType="graph.entity">`);
+    for (const s of sets) {
+      schema.push(
+        `  <NavigationProperty Name="${xml(s.segment)}" Type="Collection(graph.${xml(s.entityType)})" ContainsTarget="true" />`,
+      );
+    }
+    schema.push('</EntityType>');
+  }
   for (const t of entities) schema.push(...structuredXml(t, 'EntityType', isInherited));
   for (const t of model.complexTypes.values()) schema.push(...structuredXml(t, 'ComplexType', isInherited));
-  schema.push(
-    '<Action Name="assign" IsBound="true">',
-    `  <Parameter Name="bindingParameter" Type="graph.${root.entityType}" />`,
-    `  <Parameter Name="assignments" Type="Collection(graph.${ENTITY_SETS.assignments.entityType})" />`,
-    '</Action>',
-    '<EntityContainer Name="GraphService">',
-    `  <Singleton Name="${ROOT_SINGLETON}" Type="${qualified(ROOT_SINGLETON)}" />`,
-    '</EntityContainer>',
-  );
-  schema.push(...annotations(`${qualified(ROOT_SINGLETON)}/${root.segment}`, ROOT_DESCRIPTION));
+  for (const s of TOP_LEVEL_SETS) {
+    if (!s.actions?.includes('assign')) continue;
+    schema.push(
+      '<Action Name="assign" IsBound="true">',
+      `  <Parameter Name="bindingParameter" Type="graph.${s.entityType}" />`,
+      `  <Parameter Name="assignments" Type="Collection(graph.${ENTITY_SETS.assignments.entityType})" />`,
+      '</Action>',
+    );
+  }
+  schema.push('<EntityContainer Name="GraphService">');
+  for (const s of TOP_LEVEL_SETS) {
+    if (s.singleton === undefined)
+      schema.push(`  <EntitySet Name="${xml(s.segment)}" EntityType="${qualified(s.entityType)}" />`);
+  }
+  for (const singleton of SINGLETONS.keys()) {
+    schema.push(`  <Singleton Name="${xml(singleton)}" Type="${qualified(singleton)}" />`);
+  }
+  schema.push('</EntityContainer>');
+  for (const s of TOP_LEVEL_SETS) {
+    if (s.singleton !== undefined) schema.push(...annotations(`${qualified(s.singleton)}/${s.segment}`, s.description));
+  }
   for (const t of [...entities, ...model.complexTypes.values()]) {
     schema.push(...annotations(t.qualifiedName, t.description));
     for (const p of t.ownProperties) {

@@ -35,12 +35,18 @@ export interface PropertyDef {
   readonly description?: string;
   /** Kept by the server: accepted in a body only when equal to nothing (ignored on input is not Graph-like). */
   readonly serverManaged?: boolean;
+  /** A create must give it, non-null, though CSDL lets it be null (Graph's documented required properties). */
+  readonly requiredOnCreate?: boolean;
+  /** Accepted in a body but never kept or returned: reads give null (a user's `passwordProfile`). */
+  readonly writeOnly?: boolean;
 }
 
 export interface NavigationDef {
   readonly name: string;
   readonly target: string;
   readonly collection: boolean;
+  /** A reference to entities of a set elsewhere (`group.members`), not contained in the parent. */
+  readonly reference?: boolean;
   readonly description?: string;
 }
 

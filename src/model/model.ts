@@ -30,6 +30,8 @@ export interface Property {
   readonly collection: boolean;
   readonly nullable: boolean;
   readonly serverManaged: boolean;
+  readonly requiredOnCreate: boolean;
+  readonly writeOnly: boolean;
   readonly description: string | undefined;
   /** The type that declares it (for `$metadata`). */
   readonly declaredOn: string;
@@ -49,6 +51,11 @@ export interface StructuredType {
   readonly ownProperties: readonly Property[];
   /** This type (if concrete) and every concrete type derived from it, transitively. */
   readonly concreteTypes: readonly StructuredType[];
+  /**
+   * A value of this declared type may be of more than one concrete type (it is abstract, or has derived types):
+   * it carries `@odata.type`, is stored with its concrete type, and a body may need to name one.
+   */
+  readonly polymorphic: boolean;
   readonly navigations: readonly NavigationDef[];
 }
 
@@ -82,6 +89,8 @@ function resolveStructured(
         collection: p.collection ?? false,
         nullable: p.nullable ?? true,
         serverManaged: p.serverManaged ?? false,
+        requiredOnCreate: p.requiredOnCreate ?? false,
+        writeOnly: p.writeOnly ?? false,
         description: p.description,
         declaredOn: d.name,
       }));
@@ -104,6 +113,7 @@ function resolveStructured(
       propertyMap: new Map(properties.map((p) => [p.name, p])),
       ownProperties: own,
       concreteTypes: [],
+      polymorphic: false,
       navigations: navs,
     };
     out.set(d.name, t);
@@ -118,7 +128,9 @@ function resolveStructured(
       while (cur && cur !== t) cur = cur.baseType ? out.get(cur.baseType) : undefined;
       if (cur === t && !c.abstract) concrete.push(c);
     }
-    (t as { concreteTypes: readonly StructuredType[] }).concreteTypes = concrete;
+    const mutable = t as { concreteTypes: readonly StructuredType[]; polymorphic: boolean };
+    mutable.concreteTypes = concrete;
+    mutable.polymorphic = t.abstract || concrete.length > 1;
   }
   return out;
 }

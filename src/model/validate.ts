@@ -156,7 +156,7 @@ function validateComplex(
     );
   }
   const out: Record<string, unknown> = {};
-  if (declared.concreteTypes.length > 1 || declared.abstract) out['@odata.type'] = `#${type.qualifiedName}`;
+  if (declared.polymorphic) out['@odata.type'] = `#${type.qualifiedName}`;
   for (const key of Object.keys(obj)) {
     if (key.includes('@')) continue; // instance and property annotations carry no data
     if (!type.propertyMap.has(key)) {
@@ -228,6 +228,23 @@ export function validateEntity(
       }
     }
     if (!p.serverManaged || opts.keepServerManaged) values[p.name] = v;
+  }
+  if (opts.mode === 'create' && !opts.keepServerManaged) {
+    for (const p of type.properties) {
+      if (p.requiredOnCreate && (values[p.name] === undefined || values[p.name] === null)) {
+        throw badRequest(
+          `Property '${prefix}${p.name}' is required to create a ${type.qualifiedName} and cannot be null.`,
+          `${prefix}${p.name}`,
+        );
+      }
+    }
+  }
+  // Write-only values are accepted and checked, never kept: a create stores null, an update leaves them out.
+  for (const p of type.properties) {
+    if (p.writeOnly && p.name in values) {
+      if (opts.mode === 'create') values[p.name] = null;
+      else delete values[p.name];
+    }
   }
   return { type, values };
 }

@@ -187,7 +187,7 @@ interface Target {
 /** Concrete types a set's rows may have in this version, when the set holds more than one type. */
 function typeRestriction(model: EdmModel, set: EntitySet, type: StructuredType): readonly string[] | undefined {
   const declared = model.entityTypes.get(set.entityType);
-  if (!declared || (declared.concreteTypes.length <= 1 && !declared.abstract && type === declared)) return undefined;
+  if (!declared || (!declared.polymorphic && type === declared)) return undefined;
   return type.concreteTypes.map((c) => c.name);
 }
 
@@ -259,6 +259,7 @@ function build(
         {
           model: target.model,
           version: target.version,
+          set: target.set,
           type: target.type,
           option: label(ex),
           limits,

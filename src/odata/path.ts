@@ -7,12 +7,13 @@ import { qualified } from '../model/edm.js';
 import type { EdmModel, StructuredType } from '../model/model.js';
 import {
   type ActionName,
-  CONTAINED_SETS,
-  ENTITY_SETS,
   type EntitySet,
+  type LinkName,
+  linkOf,
+  navigationTarget,
   type SetName,
-  SUMMARIES,
   type SummaryName,
+  TOP_LEVEL_SETS,
 } from '../model/resources.js';
 import { badRequest } from '../util/errors.js';
 
@@ -29,7 +30,18 @@ export type PathTarget =
     }
   | { readonly kind: 'count'; readonly set: SetName; readonly configId?: string; readonly cast?: StructuredType }
   | { readonly kind: 'summary'; readonly summary: SummaryName; readonly configId: string }
-  | { readonly kind: 'action'; readonly action: ActionName; readonly configId: string };
+  | { readonly kind: 'action'; readonly action: ActionName; readonly configId: string }
+  /**
+   * A reference navigation (`/groups/{id}/members`): its entities (`collection`), their number (`count`), the
+   * collection of references to add to (`refs`, `…/members/$ref`) or one reference (`ref`, `…/members/{id}/$ref`).
+   */
+  | {
+      readonly kind: 'links';
+      readonly link: LinkName;
+      readonly ownerId: string;
+      readonly view: 'collection' | 'count' | 'refs' | 'ref';
+      readonly memberId?: string;
+    };
 
 const notFoundSegment = (seg: string) => badRequest(`Resource not found for the segment '${seg}'.`, seg);
 
@@ -79,8 +91,7 @@ function castType(model: EdmModel, name: string, base: string): StructuredType |
 /** Top-level sets by lower-cased singleton and segment; the singleton `''` stands for the service root. */
 const TOP_LEVEL: ReadonlyMap<string, ReadonlyMap<string, EntitySet>> = (() => {
   const out = new Map<string, Map<string, EntitySet>>();
-  for (const s of Object.values(ENTITY_SETS)) {
-    if (s.contained) continue;
+  for (const s of TOP_LEVEL_SETS) {
     const under = (s.singleton ?? '').toLowerCase();
     if (!out.has(under)) out.set(under, new Map());
     out.get(under)!.set(s.segment.toLowerCase(), s);
@@ -108,6 +119,7 @@ function topLevelSet(segs: readonly Segment[]): { set: EntitySet; length: number
 /** What a segment after an entity's key can be. */
 type Next =
   | { readonly kind: 'action'; readonly action: ActionName }
+  | { readonly kind: 'link'; readonly link: LinkName }
   | { readonly kind: 'summary'; readonly summary: SummaryName }
   | { readonly kind: 'set'; readonly set: EntitySet };
 
@@ -132,12 +144,15 @@ function nextSegments(model: EdmModel, set: EntitySet): ReadonlyMap<string, Next
       }
     }
     for (const n of model.entityTypes.get(set.entityType)?.navigations ?? []) {
-      const summary = Object.values(SUMMARIES).find((s) => s.name === n.name);
-      const contained = CONTAINED_SETS.find((s) => s.segment === n.name);
       const key = n.name.toLowerCase();
       if (out.has(key)) continue;
-      if (summary) out.set(key, { kind: 'summary', summary: summary.name });
-      else if (contained) out.set(key, { kind: 'set', set: contained });
+      const link = linkOf(set, n.name);
+      if (link) {
+        out.set(key, { kind: 'link', link: link.name });
+        continue;
+      }
+      const target = navigationTarget(set, n.name);
+      if (target) out.set(key, target.kind === 'summary' ? { kind: 'summary', summary: target.summary.name } : target);
     }
     next = out;
     perSet.set(set.name, next);
@@ -210,6 +225,7 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
     return { kind: 'summary', summary: next.summary, configId: key };
   }
   if (!next) throw notFoundSegment(nav.raw);
+  if (next.kind === 'link') return linkTarget(next.link, key, nav, segs.slice(i));
   const set = next.set;
   let id = nav.key;
   const rest = segs[i];
@@ -224,4 +240,22 @@ export function parsePath(model: EdmModel, path: string): PathTarget {
   if (segs.length > i) throw notFoundSegment(segs[i]!.raw);
   if (id === undefined) return { kind: 'collection', set: set.name, configId: key };
   return { kind: 'entity', set: set.name, configId: key, id };
+}
+
+/** What follows a reference navigation: nothing, `$count`, `$ref`, or a member's key and `$ref`. */
+function linkTarget(link: LinkName, ownerId: string, nav: Segment, rest: readonly Segment[]): PathTarget {
+  const base = { kind: 'links', link, ownerId } as const;
+  const plain = (s: Segment | undefined, name: string): boolean =>
+    s !== undefined && s.key === undefined && s.name === name;
+  if (nav.key !== undefined) {
+    // `members('id')/$ref`
+    if (rest.length === 1 && plain(rest[0], '$ref')) return { ...base, view: 'ref', memberId: nav.key };
+    throw notFoundSegment(rest[0]?.raw ?? nav.raw);
+  }
+  if (rest.length === 0) return { ...base, view: 'collection' };
+  const [first, second] = rest;
+  if (rest.length === 1 && plain(first, '$count')) return { ...base, view: 'count' };
+  if (rest.length === 1 && plain(first, '$ref')) return { ...base, view: 'refs' };
+  if (rest.length === 2 && plain(second, '$ref')) return { ...base, view: 'ref', memberId: first!.key ?? first!.name };
+  throw notFoundSegment(rest[rest.length === 1 ? 0 : 1]!.raw);
 }

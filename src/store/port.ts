@@ -3,7 +3,7 @@
  * one it talks to. Every call is scoped by tenant; contained sets also by configuration.
  */
 
-import type { SetName } from '../model/resources.js';
+import type { LinkName, SetName } from '../model/resources.js';
 import type { EntityValues } from '../model/validate.js';
 import type { ListQuery } from '../odata/query.js';
 
@@ -12,7 +12,7 @@ export type IfMatch = '*' | readonly string[];
 
 export interface Scope {
   readonly tenant: string;
-  /** The configuration a contained set hangs under. */
+  /** The id of the entity a contained set hangs under (a configuration). */
   readonly configId?: string;
 }
 
@@ -54,6 +54,19 @@ export interface BulkCreateItem {
   /** Where the entity sits in its source (`mobileAppConfigurations[3]`), for messages. */
   readonly label?: string;
 }
+
+/** One pair of a link (a group member) in an all-or-nothing bulk create. */
+export interface BulkLinkItem {
+  readonly link: LinkName;
+  readonly scope: Scope;
+  readonly ownerId: string;
+  readonly memberId: string;
+  readonly label?: string;
+}
+
+export type BulkItem = BulkCreateItem | BulkLinkItem;
+
+export const isLinkItem = (item: BulkItem): item is BulkLinkItem => 'link' in item;
 
 export interface UpsertResult {
   readonly entity: StoredEntity;
@@ -105,7 +118,7 @@ export interface Store {
    * Creates every item, in order, in one transaction: all or none (the `import` command). Answers as `create`
    * does, the failing item's label first. `onProgress` is told how many items are written so far.
    */
-  createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void>;
+  createAll(items: readonly BulkItem[], onProgress?: (written: number) => void): Promise<void>;
   /** Applies `changes`; 404 when absent, 412 when `ifMatch` matches no current tag, 409 on a taken principal name. */
   update(set: SetName, scope: Scope, id: string, changes: EntityValues, ifMatch?: IfMatch): Promise<StoredEntity>;
   /** 404 when absent, 412 on mismatch. Deleting a configuration deletes everything under it. */
@@ -113,6 +126,17 @@ export interface Store {
   /** The seed PATCH: all items or none, in order. `ifMatch` applies to the (single) targeted entity. */
   upsert(set: SetName, scope: Scope, items: readonly UpsertItem[], ifMatch?: IfMatch): Promise<UpsertResult[]>;
   statusCounts(set: SetName, scope: Scope): Promise<StatusCounts>;
+  /** The entity whose principal key (`userPrincipalName`) folds to the same as `name`, if any. */
+  findByPrincipal(set: SetName, scope: Scope, name: string): Promise<StoredEntity | undefined>;
+
+  /** A page of the entities `ownerId` links to (a group's members); 404 when the owner is absent. */
+  listLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<Page>;
+  countLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<number>;
+  /** Adds the pair: 404 (target = the id) when either end is absent, 400 when it is there already. */
+  addLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void>;
+  /** Removes the pair: 404 when the owner is absent or the pair is not there. */
+  removeLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void>;
+
   /** The `assign` action: replaces the configuration's assignments. */
   replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void>;
 

@@ -25,6 +25,18 @@ export const ERRORS = {
   FailedDependency: { status: 424, when: 'a `$batch` item whose `dependsOn` item failed' },
   TooManyRequests: { status: 429, when: 'throttled; `Retry-After` gives whole seconds' },
   RequestHeaderFieldsTooLarge: { status: 431, when: 'request headers (with the request line) over 16 KiB' },
+  Request_BadRequest: {
+    status: 400,
+    when: 'on a directory path (`/users`, `/groups`): a bad body or query option, a duplicate `userPrincipalName`, a member already added, `$skip`, `$top` over 999',
+  },
+  Request_UnsupportedQuery: {
+    status: 400,
+    when: 'on a directory path: an advanced query (`ne`, `not`, `endsWith`, `$count`, `$search`, `$orderby` with `$filter`) without `ConsistencyLevel: eventual` (and `$count=true`)',
+  },
+  Request_ResourceNotFound: {
+    status: 404,
+    when: "on a directory path: no such user, group or member in this tenant (`Resource '{id}' does not exist …`)",
+  },
   InternalError: { status: 500, when: 'a bug: never expected, always logged with the request-id' },
   ServiceUnavailable: { status: 503, when: 'the store is unreachable or the server is shutting down' },
 } as const satisfies Record<string, { status: number; when: string }>;

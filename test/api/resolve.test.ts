@@ -4,9 +4,20 @@ import { allowedMethods, routeOf } from '../../src/api/resolve.js';
 import { ENTITY_SETS, type SetName } from '../../src/model/resources.js';
 
 describe('resolve', () => {
-  it.each(Object.keys(ENTITY_SETS) as SetName[])('%s: the key-less PATCH exactly where a principal key is', (set) => {
-    const methods = allowedMethods({ kind: 'collection', set });
-    expect(methods.includes('PATCH')).toBe(ENTITY_SETS[set].principalKey !== undefined);
+  it.each(Object.keys(ENTITY_SETS) as SetName[])(
+    '%s: the key-less PATCH exactly where the set upserts by principal',
+    (set) => {
+      const methods = allowedMethods({ kind: 'collection', set });
+      expect(methods.includes('PATCH')).toBe(ENTITY_SETS[set].upsertByPrincipal === true);
+    },
+  );
+
+  it('names link routes by their shape', () => {
+    expect(routeOf({ kind: 'links', link: 'members', ownerId: 'g', view: 'collection' })).toBe('groups/{id}/members');
+    expect(routeOf({ kind: 'links', link: 'members', ownerId: 'g', view: 'ref', memberId: 'u' })).toBe(
+      'groups/{id}/members/{id}/$ref',
+    );
+    expect(allowedMethods({ kind: 'links', link: 'members', ownerId: 'g', view: 'refs' })).toEqual(['POST']);
   });
 
   it('route labels name the shape of the path, never ids', () => {

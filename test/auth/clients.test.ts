@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClientRegistry, loadClients, loadClientsFile } from '../../src/auth/clients.js';
+import { FULL_ACCESS } from '../../src/auth/permissions.js';
 
 const T1 = '11111111-2222-3333-4444-555555555555';
 const T2 = '99999999-8888-7777-6666-555555555555';
@@ -11,7 +12,7 @@ describe('client registry', () => {
   it('accepts any client by default and grants the default roles', () => {
     expect(createClientRegistry().authenticate('anything', 'whatever', T1)).toEqual({
       ok: true,
-      roles: ['DeviceManagementApps.ReadWrite.All'],
+      roles: [...FULL_ACCESS],
       tenant: undefined,
     });
     expect(

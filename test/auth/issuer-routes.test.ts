@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiRequest, ApiResponse } from '../../src/api/types.js';
 import { createClientRegistry } from '../../src/auth/clients.js';
 import { GRAPH_APP_ID, issuerUrl } from '../../src/auth/issuer.js';
+import { FULL_ACCESS } from '../../src/auth/permissions.js';
 import { createIssuerRoutes, type IssuerRoutes } from '../../src/auth/token-endpoint.js';
 import { createVerifier, type Verifier } from '../../src/auth/verify.js';
 import { BASE, type Setup, setup, T0, TENANT } from './fixtures.js';
@@ -116,7 +117,7 @@ describe('issuer routes', () => {
       appid: 'my-app',
       azp: 'my-app',
       idtyp: 'app',
-      roles: ['DeviceManagementApps.ReadWrite.All'],
+      roles: [...FULL_ACCESS],
       exp: Math.floor(T0 / 1000) + 3600,
     });
     expect(claims.oid).toMatch(/^[0-9a-f-]{36}$/);

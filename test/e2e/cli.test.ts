@@ -93,9 +93,23 @@ describe('appconfig-graph CLI', () => {
     ]);
     expect(stderr).toContain('seeded tenant');
     const exported = await cli(['export', '--db', a]);
-    const doc = JSON.parse(exported) as { mobileAppConfigurations: { userStatuses: unknown[] }[] };
+    const doc = JSON.parse(exported) as {
+      mobileAppConfigurations: { userStatuses: unknown[] }[];
+      users: { id: string; userPrincipalName: string }[];
+      groups: { displayName: string; members: string[] }[];
+      managedDevices: { userId: string; operatingSystem: string }[];
+    };
     expect(doc.mobileAppConfigurations).toHaveLength(2);
     expect(doc.mobileAppConfigurations[0]!.userStatuses).toHaveLength(1500);
+    // The directory comes along: users named as the statuses, groups of several sizes, 1-3 devices each.
+    expect(doc.users).toHaveLength(1500);
+    expect(doc.users.map((u) => u.userPrincipalName)).toContain('user0@contoso.onmicrosoft.com');
+    expect(doc.groups.map((g) => g.members.length).sort((x, y) => x - y)).toEqual([5, 50, 150, 1500]);
+    expect(doc.managedDevices.length).toBeGreaterThanOrEqual(1500);
+    expect(doc.managedDevices.length).toBeLessThanOrEqual(4500);
+    expect(new Set(doc.managedDevices.map((d) => d.operatingSystem))).toEqual(
+      new Set(['iOS', 'iPadOS', 'Android', 'Windows', 'macOS']),
+    );
     const file = join(dir, 'tenant.json');
     writeFileSync(file, exported);
     await cli(['import', file, '--db', b]);

@@ -72,7 +72,12 @@ describe("$metadata matches Graph's CSDL", () => {
         '<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">',
       );
       expect(norm(doc)).toContain(
-        '<EntityContainer Name="GraphService"><Singleton Name="deviceAppManagement" Type="microsoft.graph.deviceAppManagement" /></EntityContainer>',
+        '<EntityContainer Name="GraphService">' +
+          '<EntitySet Name="users" EntityType="microsoft.graph.user" />' +
+          '<EntitySet Name="groups" EntityType="microsoft.graph.group" />' +
+          '<Singleton Name="deviceAppManagement" Type="microsoft.graph.deviceAppManagement" />' +
+          '<Singleton Name="deviceManagement" Type="microsoft.graph.deviceManagement" />' +
+          '</EntityContainer>',
       );
       expect(norm(doc)).toContain(
         '<EntityType Name="deviceAppManagement" BaseType="graph.entity"><NavigationProperty Name="mobileAppConfigurations" Type="Collection(graph.managedDeviceMobileAppConfiguration)" ContainsTarget="true" /></EntityType>',

@@ -16,6 +16,9 @@ const TYPES: Record<SetName, string> = {
   userStatuses: 'managedDeviceMobileAppConfigurationUserStatus',
   deviceStatuses: 'managedDeviceMobileAppConfigurationDeviceStatus',
   assignments: 'managedDeviceMobileAppConfigurationAssignment',
+  users: 'user',
+  groups: 'group',
+  managedDevices: 'managedDevice',
 };
 
 function parse(

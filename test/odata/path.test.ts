@@ -63,7 +63,10 @@ describe('parsePath', () => {
     const cases: [string, string][] = [
       ['', 'The request URL names no resource after the version.'],
       ['/deviceAppManagement//mobileAppConfigurations', 'The request URL has an empty path segment.'],
-      ['/deviceManagement/mobileAppConfigurations', "Resource not found for the segment 'deviceManagement'."],
+      ['/deviceManagement/mobileAppConfigurations', "Resource not found for the segment 'mobileAppConfigurations'."],
+      ['/deviceManagemen/managedDevices', "Resource not found for the segment 'deviceManagemen'."],
+      ['/groups/g1/members/u1', "Resource not found for the segment 'u1'."],
+      ['/groups/g1/owners', "Resource not found for the segment 'owners'."],
       ['/deviceAppManagement', "Resource not found for the segment 'deviceAppManagement'."],
       ['/deviceAppManagement/mobileApps', "Resource not found for the segment 'mobileApps'."],
       ['/$metadata/x', "Resource not found for the segment '$metadata'."],

@@ -10,6 +10,7 @@ import { bulkCreateCases } from './conformance/bulk-create.js';
 import { concurrencyCases } from './conformance/concurrency.js';
 import type { Conformance } from './conformance/context.js';
 import { crudCases } from './conformance/crud.js';
+import { directoryCases } from './conformance/directory.js';
 import { keyCases } from './conformance/keys.js';
 import { pagingCases } from './conformance/paging.js';
 import { queryCases } from './conformance/queries.js';
@@ -27,6 +28,7 @@ const CASES: readonly ((c: Conformance) => void)[] = [
   concurrencyCases,
   keyCases,
   bulkCreateCases,
+  directoryCases,
 ];
 
 export function storeConformance(kind: StoreKind): void {

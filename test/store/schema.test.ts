@@ -14,6 +14,9 @@ describe('tables from the model', () => {
       'user_statuses',
       'device_statuses',
       'assignments',
+      'users',
+      'groups',
+      'managed_devices',
     ]);
   });
 

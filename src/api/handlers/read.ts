@@ -1,13 +1,21 @@
 /** GET of one entity, a collection, `$count` and the computed summaries. */
-import { CONTAINER_SET, collectionContext, entityContext, summaryContext } from '../../format/context.js';
+import { collectionContext, entityContext, summaryContext } from '../../format/context.js';
 import { entityObject, typeOf } from '../../format/entity.js';
 import { TEXT_CONTENT_TYPE } from '../../format/media.js';
 import type { StructuredType } from '../../model/model.js';
-import { ENTITY_SETS, type SetName, SUMMARIES, type SummaryName } from '../../model/resources.js';
+import {
+  containerOf,
+  ENTITY_SETS,
+  type SetName,
+  SUMMARIES,
+  type SummaryName,
+  summaryContainer,
+} from '../../model/resources.js';
 import type { ExpandItem } from '../../odata/bind/expand.js';
 import type { StoredEntity } from '../../store/port.js';
 import { notFound } from '../../util/errors.js';
 import type { Ctx } from '../context.js';
+import { defaultSelect } from '../directory.js';
 import { expandedNextLink, parseListOptions } from '../list-options.js';
 import { etagHeader, noneMatch } from '../request.js';
 import { json } from '../respond.js';
@@ -15,9 +23,10 @@ import type { ApiResponse } from '../types.js';
 
 export function missing(ctx: Ctx, set: SetName, id: string): Error {
   const t = ENTITY_SETS[set].entityType;
+  const container = containerOf(ENTITY_SETS[set]);
   return notFound(
-    ENTITY_SETS[set].contained
-      ? `No ${t} with id '${id}' exists in managedDeviceMobileAppConfiguration '${ctx.scope.configId}'.`
+    container
+      ? `No ${t} with id '${id}' exists in ${container.entityType} '${ctx.scope.configId}'.`
       : `No ${t} with id '${id}' exists in this tenant.`,
   );
 }
@@ -45,7 +54,7 @@ export async function getEntity(ctx: Ctx, set: SetName, id: string, cast?: Struc
     200,
     {
       '@odata.context': entityContext(ctx.serviceRoot, set, ctx.scope.configId, selectList),
-      ...entityObject(ctx.model, type, e, select),
+      ...entityObject(ctx.model, type, e, select ?? defaultSelect(set)),
       ...(await expanded(ctx, e, expand)),
     },
     headers,
@@ -60,10 +69,10 @@ export async function listEntities(ctx: Ctx, set: SetName, cast?: StructuredType
   };
   if (page.count !== undefined) body['@odata.count'] = page.count;
   const value: unknown[] = [];
+  const select = opts.select ?? defaultSelect(set);
   for (const e of page.items) {
     const type = typeOf(ctx.model, e);
-    if (type)
-      value.push({ ...entityObject(ctx.model, type, e, opts.select), ...(await expanded(ctx, e, opts.expand)) });
+    if (type) value.push({ ...entityObject(ctx.model, type, e, select), ...(await expanded(ctx, e, opts.expand)) });
   }
   body.value = value;
   if (page.next !== undefined) body['@odata.nextLink'] = opts.nextLink(page.next);
@@ -80,8 +89,9 @@ const NO_REPORT = '0001-01-01T00:00:00.0000000Z';
 
 /** Summaries are computed from the statuses at read time, never stored (docs/api.md#computed-summaries). */
 export async function getSummary(ctx: Ctx, which: SummaryName): Promise<ApiResponse> {
-  const config = await ctx.store.get(CONTAINER_SET.name, { tenant: ctx.scope.tenant }, ctx.scope.configId ?? '');
-  if (!config || !typeOf(ctx.model, config)) throw missing(ctx, CONTAINER_SET.name, ctx.scope.configId ?? '');
+  const owner = summaryContainer(SUMMARIES[which]).name;
+  const config = await ctx.store.get(owner, { tenant: ctx.scope.tenant }, ctx.scope.configId ?? '');
+  if (!config || !typeOf(ctx.model, config)) throw missing(ctx, owner, ctx.scope.configId ?? '');
   return json(200, {
     '@odata.context': summaryContext(ctx.serviceRoot, config.id, which),
     ...(await summaryObject(ctx, which, config)),

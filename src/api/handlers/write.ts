@@ -55,7 +55,7 @@ export async function updateEntity(ctx: Ctx, set: SetName, id: string, cast?: St
   // A set of one concrete type validates without reading the entity first; the store answers 404/412 itself.
   // Configurations are polymorphic: the stored type decides which properties the body may carry.
   let actual = declared;
-  if (declared.abstract || cast) {
+  if (declared.polymorphic || cast) {
     const current = await ctx.store.get(set, ctx.scope, id);
     if (!current) {
       if (match) {

@@ -67,6 +67,19 @@ export function sharedComponents(facts: ApiFacts): { parameters: Json; headers: 
       text('Navigation properties, with nested options in parentheses.'),
     ),
     skiptoken: query('$skiptoken', 'The opaque token of an @odata.nextLink.', { type: 'string' }),
+    directoryTop: query('$top', 'Page size of a directory collection (100 when absent).', {
+      type: 'integer',
+      minimum: 1,
+      maximum: 999,
+    }),
+    directorySearch: query('$search', 'Quoted "property:words" clauses joined by AND or OR; needs ConsistencyLevel.', {
+      type: 'string',
+      maxLength: L.maxOptionLength,
+    }),
+    ConsistencyLevel: header(
+      'ConsistencyLevel',
+      "'eventual' allows advanced queries on directory objects (ne, not, endsWith, $count, $search, $orderby with $filter).",
+    ),
     'If-Match': header('If-Match', "'*' or strong ETags; no match (or no entity) answers 412."),
     'If-None-Match': header('If-None-Match', "'*' or ETags; a match answers 304."),
     Prefer: header('Prefer', "'return=minimal' answers a successful write with 204 and Preference-Applied."),

@@ -5,7 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { EdmModel, StructuredType } from '../../model/model.js';
-import { ENTITY_SETS, type EntitySet, ROOT_SINGLETON, SUMMARIES } from '../../model/resources.js';
+import {
+  ENTITY_SETS,
+  type EntitySet,
+  LINKS,
+  type LinkDef,
+  SUMMARIES,
+  setsUnder,
+  summaryContainer,
+  TOP_LEVEL_SETS,
+  topLevelSegments,
+} from '../../model/resources.js';
 import { type ApiFacts, ERROR_STATUSES, type ErrorStatus, errorRef, jsonResponse, ref } from './components.js';
 import { entityInput, inputName, type Json, schemaRef } from './schemas.js';
 
@@ -57,43 +67,57 @@ const BODY: readonly ErrorStatus[] = ['413', '415'];
 
 export function versionPaths(model: EdmModel, facts: ApiFacts): Json {
   const paths: Json = {};
-  const cfgSet = ENTITY_SETS.configurations;
-  const cfgType = model.entityTypes.get(cfgSet.entityType)!;
-  const cfgKey = `${cfgType.name}-id`;
-  const root = `/${ROOT_SINGLETON}/${cfgSet.segment}`;
-  const cfgPath = `${root}/{${cfgKey}}`;
-  const cfgParam = pathParam(cfgKey, `The key of the ${cfgType.name}.`);
-  const nav = `${ROOT_SINGLETON}.${cfgSet.segment}`;
+  for (const top of TOP_LEVEL_SETS) {
+    const topType = model.entityTypes.get(top.entityType);
+    if (!topType) continue;
+    addTopLevel(paths, model, facts, top, topType);
+  }
+  return paths;
+}
+
+/** A top-level set, the sets and summaries contained in its entities, and its bound actions. */
+function addTopLevel(paths: Json, model: EdmModel, facts: ApiFacts, top: EntitySet, topType: StructuredType): void {
+  const topSegments = topLevelSegments(top);
+  const topKey = `${topType.name}-id`;
+  const root = `/${topSegments.join('/')}`;
+  const topPath = `${root}/{${topKey}}`;
+  const topParam = pathParam(topKey, `The key of the ${topType.name}.`);
+  // Graph's generator names a singleton's navigation `singleton.ListX`, an entity set's `set.type.ListType`.
+  const prefix = top.singleton ?? `${top.segment}.${topType.name}`;
+  const nav = topSegments.join('.');
 
   addSet(paths, facts, {
-    set: cfgSet,
-    type: cfgType,
+    set: top,
+    type: topType,
     collectionPath: root,
-    prefix: ROOT_SINGLETON,
+    prefix,
+    ...(top.singleton === undefined ? { opName: (verb: string) => `${prefix}.${verb}${upper(topType.name)}` } : {}),
     countPrefix: nav,
-    segments: [ROOT_SINGLETON, cfgSet.segment],
+    segments: topSegments,
     parents: [],
     underParent: false,
   });
 
-  for (const set of [ENTITY_SETS.userStatuses, ENTITY_SETS.deviceStatuses, ENTITY_SETS.assignments]) {
-    const type = model.entityTypes.get(set.entityType)!;
+  for (const set of setsUnder(top)) {
+    const type = model.entityTypes.get(set.entityType);
+    if (!type) continue;
     addSet(paths, facts, {
       set,
       type,
-      collectionPath: `${cfgPath}/${set.segment}`,
+      collectionPath: `${topPath}/${set.segment}`,
       prefix: nav,
       countPrefix: `${nav}.${set.segment}`,
-      segments: [ROOT_SINGLETON, cfgSet.segment, 'id', set.segment],
-      parents: [cfgParam],
+      segments: [...topSegments, 'id', set.segment],
+      parents: [topParam],
       underParent: true,
     });
   }
 
   for (const s of Object.values(SUMMARIES)) {
+    if (summaryContainer(s) !== top) continue;
     const type = model.entityTypes.get(s.entityType)!;
-    paths[`${cfgPath}/${s.name}`] = {
-      parameters: [cfgParam],
+    paths[`${topPath}/${s.name}`] = {
+      parameters: [topParam],
       description: "Computed from the statuses at read time. Other methods answer 405 with 'Allow: GET'.",
       get: operation({
         id: `${nav}.Get${upper(s.name)}`,
@@ -105,25 +129,30 @@ export function versionPaths(model: EdmModel, facts: ApiFacts): Json {
     };
   }
 
-  const assignment = model.entityTypes.get(ENTITY_SETS.assignments.entityType)!;
-  paths[`${cfgPath}/assign`] = {
-    parameters: [cfgParam],
-    description: "Other methods answer 405 with 'Allow: POST'.",
-    post: operation({
-      id: `${nav}.${cfgType.name}.assign`,
-      summary: 'Invoke action assign: replace the assignments',
-      tag: `${nav}.Actions`,
-      body: {
-        type: 'object',
-        required: ['assignments'],
-        properties: { assignments: { type: 'array', items: schemaRef(inputName(assignment, 'create')) } },
-        additionalProperties: false,
-      },
-      ok: { '204': { description: 'The assignments were replaced.' } },
-      errors: [...AUTH, '404', '409', ...BODY],
-    }),
-  };
-  return paths;
+  for (const link of Object.values(LINKS)) {
+    if (link.owner === top.name) addLink(paths, model, link, `${topPath}/${link.segment}`, topParam, nav);
+  }
+
+  if (top.actions?.includes('assign')) {
+    const assignment = model.entityTypes.get(ENTITY_SETS.assignments.entityType)!;
+    paths[`${topPath}/assign`] = {
+      parameters: [topParam],
+      description: "Other methods answer 405 with 'Allow: POST'.",
+      post: operation({
+        id: `${nav}.${topType.name}.assign`,
+        summary: 'Invoke action assign: replace the assignments',
+        tag: `${nav}.Actions`,
+        body: {
+          type: 'object',
+          required: ['assignments'],
+          properties: { assignments: { type: 'array', items: schemaRef(inputName(assignment, 'create')) } },
+          additionalProperties: false,
+        },
+        ok: { '204': { description: 'The assignments were replaced.' } },
+        errors: [...AUTH, '404', '409', ...BODY],
+      }),
+    };
+  }
 }
 
 interface SetSpec {
@@ -132,6 +161,8 @@ interface SetSpec {
   readonly collectionPath: string;
   /** The operationId prefix of the collection's own operations. */
   readonly prefix: string;
+  /** The operationId of a verb (`List`, `Create`, …) when not `prefix.VerbSegment`. */
+  readonly opName?: (verb: string) => string;
   /** The operationId prefix of its `$count`. */
   readonly countPrefix: string;
   /** The path's segment identifiers, for the `$count` suffix. */
@@ -144,6 +175,7 @@ function addSet(paths: Json, facts: ApiFacts, s: SetSpec): void {
   const { set, type } = s;
   const Seg = upper(set.segment);
   const tag = `${s.prefix}.${set.segment}`;
+  const opId = s.opName ?? ((verb: string) => `${s.prefix}.${verb}${Seg}`);
   const missingParent: readonly ErrorStatus[] = s.underParent ? ['404'] : [];
   const entity = schemaRef(type.qualifiedName);
   const collection = schemaRef(`${type.qualifiedName}CollectionResponse`);
@@ -156,7 +188,7 @@ function addSet(paths: Json, facts: ApiFacts, s: SetSpec): void {
   const coll: Json = {
     parameters: [...s.parents],
     get: operation({
-      id: `${s.prefix}.List${Seg}`,
+      id: opId('List'),
       summary: `List ${set.segment}`,
       tag,
       params: listParams(set, 'collection'),
@@ -164,7 +196,7 @@ function addSet(paths: Json, facts: ApiFacts, s: SetSpec): void {
       errors: [...AUTH, ...missingParent],
     }),
     post: operation({
-      id: `${s.prefix}.Create${Seg}`,
+      id: opId('Create'),
       summary: `Create new navigation property to ${set.segment}`,
       tag,
       params: [ref('parameters', 'Prefer')],
@@ -176,7 +208,7 @@ function addSet(paths: Json, facts: ApiFacts, s: SetSpec): void {
       errors: [...AUTH, ...missingParent, '409', ...BODY],
     }),
   };
-  if (set.principalKey) {
+  if (set.upsertByPrincipal && set.principalKey) {
     const item = {
       allOf: [
         schemaRef(inputName(type, 'update')),
@@ -226,7 +258,7 @@ function addSet(paths: Json, facts: ApiFacts, s: SetSpec): void {
   const item: Json = {
     parameters: [...s.parents, pathParam(key, `The key of the ${type.name}.`)],
     get: operation({
-      id: `${s.prefix}.Get${Seg}`,
+      id: opId('Get'),
       summary: `Get ${set.segment}`,
       tag,
       params: [...listParams(set, 'entity'), ref('parameters', 'If-None-Match')],
@@ -237,16 +269,19 @@ function addSet(paths: Json, facts: ApiFacts, s: SetSpec): void {
       errors: [...AUTH, '404'],
     }),
     patch: operation({
-      id: `${s.prefix}.Update${Seg}`,
+      id: opId('Update'),
       summary: `Update the navigation property ${set.segment}`,
       tag,
       params: [ref('parameters', 'If-Match'), ref('parameters', 'Prefer')],
       body: entityInput(type, 'update'),
-      ok: { '200': jsonResponse(`The updated ${type.name}.`, entity, etag), '204': minimal('Updated') },
+      // Directory objects answer an update with 204 and no body, as Graph does.
+      ok: set.directory
+        ? { '204': { description: 'Updated.', headers: etag } }
+        : { '200': jsonResponse(`The updated ${type.name}.`, entity, etag), '204': minimal('Updated') },
       errors: [...AUTH, '404', ...(set.principalKey ? (['409'] as const) : []), '412', ...BODY],
     }),
     delete: operation({
-      id: `${s.prefix}.Delete${Seg}`,
+      id: opId('Delete'),
       summary: `Delete navigation property ${set.segment}`,
       tag,
       params: [ref('parameters', 'If-Match')],
@@ -286,9 +321,12 @@ function pathParam(name: string, description: string): Json {
   };
 }
 
-/** The query options `odata/options.ts` accepts for each kind of target, with its limits. */
+/**
+ * The query options `odata/options.ts` accepts for each kind of target, with its limits; directory collections
+ * take no `$skip`, a `$top` up to 999, the `"property:words"` `$search` and the `ConsistencyLevel` header.
+ */
 function listParams(set: EntitySet, kind: 'collection' | 'entity' | 'count'): Json[] {
-  const expandable = set.name === 'configurations';
+  const expandable = setsUnder(set).length > 0;
   const searchable = set.searchable.length > 0;
   const names =
     kind === 'collection'
@@ -296,7 +334,83 @@ function listParams(set: EntitySet, kind: 'collection' | 'entity' | 'count'): Js
       : kind === 'entity'
         ? ['$select', '$expand']
         : ['$search', '$filter'];
-  return names
+  const params = names
     .filter((n) => (n !== '$expand' || expandable) && (n !== '$search' || searchable))
-    .map((n) => ref('parameters', n.slice(1)));
+    .filter((n) => !(set.directory && n === '$skip'));
+  if (!set.directory) return params.map((n) => ref('parameters', n.slice(1)));
+  const directory: Record<string, string> = { $top: 'directoryTop', $search: 'directorySearch' };
+  const out = params.map((n) => ref('parameters', directory[n] ?? n.slice(1)));
+  return kind === 'entity' ? out : [...out, ref('parameters', 'ConsistencyLevel')];
+}
+
+/** A reference navigation (`/groups/{id}/members`): list, count, add (`$ref`) and remove (`{id}/$ref`). */
+function addLink(paths: Json, model: EdmModel, link: LinkDef, path: string, ownerParam: Json, nav: string): void {
+  const member = ENTITY_SETS[link.member];
+  const memberType = model.entityTypes.get(member.entityType)!;
+  const Seg = upper(link.segment);
+  const tag = `${nav}.${link.segment}`;
+  const collection = schemaRef(`${memberType.qualifiedName}CollectionResponse`);
+  const missing: readonly ErrorStatus[] = ['404'];
+  paths[path] = {
+    parameters: [ownerParam],
+    description: "Other methods answer 405 with 'Allow: GET'.",
+    get: operation({
+      id: `${nav}.List${Seg}`,
+      summary: `List ${link.segment}: directory objects, each with its @odata.type`,
+      tag,
+      params: listParams(member, 'collection'),
+      ok: { '200': jsonResponse(`A page of ${link.segment}.`, collection) },
+      errors: [...AUTH, ...missing],
+    }),
+  };
+  paths[`${path}/$count`] = {
+    parameters: [ownerParam],
+    description: "Needs ConsistencyLevel: eventual. Other methods answer 405 with 'Allow: GET'.",
+    get: operation({
+      id: `${nav}.${link.segment}.GetCount-${countSuffix([...nav.split('.'), 'id', link.segment])}`,
+      summary: 'Get the number of the resource',
+      tag,
+      params: listParams(member, 'count'),
+      ok: {
+        '200': {
+          description: 'The count.',
+          content: { 'text/plain': { schema: { type: 'integer', format: 'int32', minimum: 0 } } },
+        },
+      },
+      errors: [...AUTH, ...missing],
+    }),
+  };
+  paths[`${path}/$ref`] = {
+    parameters: [ownerParam],
+    description: "Other methods answer 405 with 'Allow: POST'.",
+    post: operation({
+      id: `${nav}.CreateRef${Seg}`,
+      summary: `Add a ${memberType.name} to ${link.segment} by reference`,
+      tag,
+      body: {
+        type: 'object',
+        required: ['@odata.id'],
+        properties: {
+          '@odata.id': {
+            type: 'string',
+            description: `The URL of the object: https://graph.microsoft.com/v1.0/directoryObjects/{id} or …/${member.segment}/{id}.`,
+          },
+        },
+        additionalProperties: false,
+      },
+      ok: { '204': { description: 'Added.' } },
+      errors: [...AUTH, ...missing, ...BODY],
+    }),
+  };
+  paths[`${path}/{directoryObject-id}/$ref`] = {
+    parameters: [ownerParam, pathParam('directoryObject-id', `The key of the ${memberType.name} to remove.`)],
+    description: "Other methods answer 405 with 'Allow: DELETE'.",
+    delete: operation({
+      id: `${nav}.${link.segment}.DeleteRefDirectoryObject`,
+      summary: `Remove a ${memberType.name} from ${link.segment}`,
+      tag,
+      ok: { '204': { description: 'Removed.' } },
+      errors: [...AUTH, ...missing],
+    }),
+  };
 }

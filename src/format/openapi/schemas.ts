@@ -6,7 +6,7 @@
  */
 import { INT32_MAX, INT32_MIN, type TypeRef } from '../../model/edm.js';
 import type { EdmModel, Property, StructuredType } from '../../model/model.js';
-import { ENTITY_SETS } from '../../model/resources.js';
+import { ENTITY_SETS, SUMMARIES } from '../../model/resources.js';
 import { BASE64, MAX_ID_LENGTH } from '../../model/validate.js';
 
 export type Json = Record<string, unknown>;
@@ -155,9 +155,23 @@ const writable = (model: EdmModel): Set<StructuredType> =>
     }),
   );
 
+/**
+ * The entity types an answer can hold: those of the sets and their derived types, and the computed summaries. A
+ * base type no set holds (`directoryObject`) is described by its derived types alone.
+ */
+const served = (model: EdmModel): Set<StructuredType> =>
+  new Set([
+    ...writable(model),
+    ...[...Object.values(ENTITY_SETS), ...Object.values(SUMMARIES)].flatMap((s) => {
+      const t = model.entityTypes.get(s.entityType);
+      return t ? [t] : [];
+    }),
+  ]);
+
 /** Every schema of the version, keyed by component name. */
 export function modelSchemas(model: EdmModel): Json {
   const bodies = writable(model);
+  const answered = served(model);
   const schemas: Json = {};
   for (const e of model.enums.values()) {
     schemas[e.qualifiedName] = { type: 'string', enum: e.members.map((m) => m.name) };
@@ -168,6 +182,7 @@ export function modelSchemas(model: EdmModel): Json {
     schemas[inputName(t, 'input')] = inputSchema(model, t, 'input');
   }
   for (const t of model.entityTypes.values()) {
+    if (!answered.has(t)) continue;
     if (t.abstract) {
       schemas[t.qualifiedName] = oneOrMany(
         'oneOf',
@@ -188,7 +203,7 @@ export function modelSchemas(model: EdmModel): Json {
  * type when `d` is abstract, so `oneOf` holds; an update may omit it and match several variants, so `anyOf`.
  */
 export function entityInput(d: StructuredType, mode: InputMode): Json {
-  if (!d.abstract && d.concreteTypes.length === 1) return schemaRef(inputName(d, mode));
+  if (!d.polymorphic) return schemaRef(inputName(d, mode));
   return oneOrMany(
     mode === 'create' ? 'oneOf' : 'anyOf',
     d.concreteTypes.map((c) => schemaRef(inputName(c, mode))),

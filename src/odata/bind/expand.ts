@@ -5,7 +5,7 @@
  */
 import type { Version } from '../../model/edm.js';
 import type { EdmModel, StructuredType } from '../../model/model.js';
-import { CONTAINED_SETS, type EntitySet, type SetName, SUMMARIES, type SummaryName } from '../../model/resources.js';
+import { type EntitySet, navigationTarget, type SetName, type SummaryName } from '../../model/resources.js';
 import { badRequest } from '../../util/errors.js';
 import { QueryBindError } from '../errors.js';
 import type { QueryLimits } from '../limits.js';
@@ -52,6 +52,8 @@ export type BindNested = (
 export interface ExpandScope {
   readonly model: EdmModel;
   readonly version: Version;
+  /** The entity set whose entities are expanded; undefined for a single entity reached by navigation. */
+  readonly set: EntitySet | undefined;
   /** The type whose navigations are expanded. */
   readonly type: StructuredType;
   /** The option as written, with the path of enclosing expansions (`$expand`, `$expand/x/$expand`). */
@@ -116,12 +118,13 @@ function expandItem(
   const nav = (scope.type.kind === 'entity' ? scope.type.navigations : []).find((n) => n.name === name)!;
   const type = scope.model.entityTypes.get(nav.target);
   if (!type) throw badRequest(`The navigation property '${name}' is not available in ${scope.version}.`, prefix);
-  const set = CONTAINED_SETS.find((s) => s.segment === name);
-  const summary = Object.values(SUMMARIES).find((s) => s.name === name);
+  const to = scope.set ? navigationTarget(scope.set, name) : undefined;
+  if (!to) throw badRequest(`The navigation property '${name}' cannot be expanded.`, prefix);
+  const set = to.kind === 'set' ? to.set : undefined;
   const nested = bindNested({ navigation: name, set, type }, item?.options ?? [], prefix, scope.depth + 1);
   return {
     navigation: name,
-    target: set ? { kind: 'set', set: set.name } : { kind: 'summary', summary: summary!.name },
+    target: to.kind === 'set' ? { kind: 'set', set: to.set.name } : { kind: 'summary', summary: to.summary.name },
     type,
     ...nested,
   };

@@ -1,40 +1,48 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { SetName } from '../../model/resources.js';
+import type { LinkName, SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
-import type {
-  BulkCreateItem,
-  IfMatch,
-  NewEntity,
-  Page,
-  Scope,
-  SigningKeyRecord,
-  StatusCounts,
-  Store,
-  StoredEntity,
-  UpsertItem,
-  UpsertResult,
+import {
+  type BulkItem,
+  type IfMatch,
+  isLinkItem,
+  type NewEntity,
+  type Page,
+  type Scope,
+  type SigningKeyRecord,
+  type StatusCounts,
+  type Store,
+  type StoredEntity,
+  type UpsertItem,
+  type UpsertResult,
 } from '../port.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
-import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
+import {
+  etagMismatch,
+  explainMiss,
+  idTaken,
+  linkExists,
+  missingContainer,
+  missingMember,
+  missingOwner,
+  notLinked,
+  principalTaken,
+} from '../sql/errors.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
-import { TABLES, type TableDef } from '../sql/schema.js';
+import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList } from '../sql/select.js';
 import {
-  containerExists,
-  deleteScopeSql,
   deleteSql,
   guardTags,
-  insertSql,
+  linkSqlOf,
   SECRETS,
   SIGNING_KEYS,
   scopeParams,
-  selectById,
-  statusCountsSql,
+  sqlOf,
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
@@ -66,13 +74,35 @@ type Db = pg.Pool | pg.PoolClient;
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** A contained row and whether its configuration exists, in one round trip (no row at all: no configuration). */
-const locateSql = (t: TableDef, column: string): string =>
-  `SELECT s.* FROM ${t.container!.table} c LEFT JOIN ${t.table} s ` +
-  `ON s.tenant_id = c.tenant_id AND s.configuration_id = c.id AND s.${column} = ? WHERE c.tenant_id = ? AND c.id = ?`;
+/** PostgreSQL's own fixed statements of a contained table, built once per table. */
+interface ContainedSql {
+  /** A contained row by id and whether its container exists, in one round trip (no row at all: no container). */
+  readonly locateById: string;
+  /** The same by folded principal name, for a principal-keyed set. */
+  readonly locateByPrincipal: string | undefined;
+  /** Locks the container row so two `assign` actions on it run one after the other. */
+  readonly lockContainer: string;
+}
 
-/** Locks the configuration row so two `assign` actions on it run one after the other. */
-const lockContainer = (t: TableDef): string => `${containerExists(t)} FOR NO KEY UPDATE`;
+function containedSql(t: TableDef): ContainedSql {
+  const c = t.container!;
+  const [tenant, parent] = t.scopeColumns;
+  const locate = (column: string): string =>
+    `SELECT s.* FROM ${c.table} c LEFT JOIN ${t.table} s ` +
+    `ON s.${tenant} = c.tenant_id AND s.${parent} = c.id AND s.${column} = ? WHERE c.tenant_id = ? AND c.id = ?`;
+  return {
+    locateById: locate('id'),
+    locateByPrincipal: t.principalKeyColumn ? locate(t.principalKeyColumn) : undefined,
+    lockContainer: `${sqlOf(t).containerExists} FOR NO KEY UPDATE`,
+  };
+}
+
+const CONTAINED_SQL: ReadonlyMap<TableDef, ContainedSql> = new Map(
+  Object.values(TABLES)
+    .filter((t) => t.container)
+    .map((t) => [t, containedSql(t)]),
+);
+const pgSqlOf = (t: TableDef): ContainedSql => CONTAINED_SQL.get(t)!;
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
@@ -146,7 +176,7 @@ export class PostgresStore implements Store {
 
   private async containerFound(db: Db, t: TableDef, scope: Scope): Promise<boolean> {
     if (!t.container) return true;
-    return (await this.rows(db, containerExists(t), [scope.tenant, scope.configId ?? ''])).length > 0;
+    return (await this.rows(db, sqlOf(t).containerExists!, scopeParams(t, scope))).length > 0;
   }
 
   private async requireConfiguration(db: Db, t: TableDef, scope: Scope): Promise<void> {
@@ -184,11 +214,11 @@ export class PostgresStore implements Store {
   async get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined> {
     const t = TABLES[set];
     return this.op(async () => {
-      if (!t.set.contained) {
-        const row = (await this.rows(this.pool, selectById(t), [...scopeParams(t, scope), id]))[0];
+      if (!t.container) {
+        const row = (await this.rows(this.pool, sqlOf(t).selectById, [...scopeParams(t, scope), id]))[0];
         return row ? decodeRow(t, row) : undefined;
       }
-      const found = await this.rows(this.pool, locateSql(t, 'id'), [id, ...scopeParams(t, scope)]);
+      const found = await this.rows(this.pool, pgSqlOf(t).locateById, [id, ...scopeParams(t, scope)]);
       const row = found[0];
       if (!row) throw missingContainer(t, scope);
       return row.id === null ? undefined : decodeRow(t, row);
@@ -228,7 +258,7 @@ export class PostgresStore implements Store {
   async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
     const t = TABLES[set];
     return this.op(async () => {
-      const rows = await this.rows(this.pool, statusCountsSql(t), scopeParams(t, scope));
+      const rows = await this.rows(this.pool, sqlOf(t).statusCounts!, scopeParams(t, scope));
       if (rows.length === 0) await this.requireConfiguration(this.pool, t, scope);
       return statusCountsOf(rows);
     });
@@ -254,7 +284,7 @@ export class PostgresStore implements Store {
   private async insertRow(db: Db, t: TableDef, scope: Scope, e: NewEntity, label?: string): Promise<StoredEntity> {
     const id = e.id ?? newId();
     try {
-      const row = (await this.rows(db, insertSql(t), insertParams(t, scope, id, e)))[0]!;
+      const row = (await this.rows(db, sqlOf(t).insert, insertParams(t, scope, id, e)))[0]!;
       return decodeRow(t, row);
     } catch (err) {
       throw this.writeConflict(err, t, scope, id, e.values, label);
@@ -267,15 +297,106 @@ export class PostgresStore implements Store {
     return this.op(() => this.insertRow(this.pool, t, scope, entity));
   }
 
-  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+  async createAll(items: readonly BulkItem[], onProgress?: (written: number) => void): Promise<void> {
     await this.op(() =>
       this.tx(async (c) => {
         for (const [i, item] of items.entries()) {
-          await this.insertRow(c, TABLES[item.set], item.scope, item.entity, item.label);
+          if (isLinkItem(item)) {
+            await this.insertLink(c, LINK_TABLES[item.link], item.scope, item.ownerId, item.memberId, item.label);
+          } else await this.insertRow(c, TABLES[item.set], item.scope, item.entity, item.label);
           onProgress?.(i + 1);
         }
       }),
     );
+  }
+
+  async findByPrincipal(set: SetName, scope: Scope, name: string): Promise<StoredEntity | undefined> {
+    const t = TABLES[set];
+    return this.op(async () => {
+      const row = (await this.rows(this.pool, sqlOf(t).selectByPrincipal!, [...scopeParams(t, scope), fold(name)]))[0];
+      return row ? decodeRow(t, row) : undefined;
+    });
+  }
+
+  // ── links (`/groups/{id}/members`) ──────────────────────────────────────────────────────────────────────
+
+  private async found(db: Db, sql: string, tenant: string, id: string): Promise<boolean> {
+    return (await this.rows(db, sql, [tenant, id])).length > 0;
+  }
+
+  private async requireOwner(db: Db, l: LinkTableDef, scope: Scope, ownerId: string): Promise<void> {
+    if (!(await this.found(db, linkSqlOf(l).ownerExists, scope.tenant, ownerId))) throw missingOwner(l, ownerId);
+  }
+
+  async listLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<Page> {
+    const l = LINK_TABLES[link];
+    const run = async (db: Db): Promise<Page> => {
+      const { sql, params } = compileList(l.member, scope, query, POSTGRES_QUERY, { link: l, ownerId });
+      const rows = await this.rows(db, sql, params, false);
+      const count = query.count ? await this.countLinkedRows(db, l, scope, ownerId, query) : undefined;
+      if (rows.length === 0) await this.requireOwner(db, l, scope, ownerId);
+      return pageOf(l.member, query, rows, count);
+    };
+    return this.op(() =>
+      query.count ? this.tx(run, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY') : run(this.pool),
+    );
+  }
+
+  private async countLinkedRows(
+    db: Db,
+    l: LinkTableDef,
+    scope: Scope,
+    ownerId: string,
+    query: ListQuery,
+  ): Promise<number> {
+    const { sql, params } = compileCount(l.member, scope, query, POSTGRES_QUERY, { link: l, ownerId });
+    return Number((await this.rows(db, sql, params, false))[0]?.n ?? 0);
+  }
+
+  async countLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<number> {
+    const l = LINK_TABLES[link];
+    return this.op(async () => {
+      const n = await this.countLinkedRows(this.pool, l, scope, ownerId, query);
+      if (n === 0) await this.requireOwner(this.pool, l, scope, ownerId);
+      return n;
+    });
+  }
+
+  private async insertLink(
+    db: Db,
+    l: LinkTableDef,
+    scope: Scope,
+    ownerId: string,
+    memberId: string,
+    label?: string,
+  ): Promise<void> {
+    try {
+      await this.rows(db, linkSqlOf(l).insert, [scope.tenant, ownerId, memberId]);
+    } catch (err) {
+      const labelled = (e: ApiError): ApiError => (label ? Object.assign(e, { message: `${label}: ${e.message}` }) : e);
+      if (isUniqueViolation(err)) throw labelled(linkExists(l));
+      // Which end is missing: the constraint names the owner's or the member's foreign key.
+      if (isForeignKeyViolation(err)) {
+        const ownerGone = !(await this.found(this.pool, linkSqlOf(l).ownerExists, scope.tenant, ownerId));
+        throw labelled(ownerGone ? missingOwner(l, ownerId) : missingMember(l, memberId));
+      }
+      throw err;
+    }
+  }
+
+  async addLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    const l = LINK_TABLES[link];
+    await this.op(() => this.insertLink(this.pool, l, scope, ownerId, memberId));
+  }
+
+  async removeLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    const l = LINK_TABLES[link];
+    await this.op(async () => {
+      const r = await this.pool.query(named(linkSqlOf(l).delete, [scope.tenant, ownerId, memberId]));
+      if ((r.rowCount ?? 0) > 0) return;
+      await this.requireOwner(this.pool, l, scope, ownerId);
+      throw notLinked(l, ownerId, memberId);
+    });
   }
 
   /** Compare-and-set update by id; undefined when nothing matched (absent, or the tag differs). */
@@ -399,7 +520,7 @@ export class PostgresStore implements Store {
     const key = principalKeyOf(t, { [t.set.principalKey]: item.principal });
     if (ifMatch) {
       // If-Match never creates: find the row, then compare-and-set on its id.
-      const found = await this.rows(db, locateSql(t, t.principalKeyColumn), [key, ...scopeParams(t, scope)]);
+      const found = await this.rows(db, pgSqlOf(t).locateByPrincipal!, [key, ...scopeParams(t, scope)]);
       const row = found[0];
       if (!row) throw missingContainer(t, scope);
       if (row.id === null) throw etagMismatch(t, String(item.principal));
@@ -425,9 +546,9 @@ export class PostgresStore implements Store {
     await this.op(() =>
       this.tx(async (c) => {
         // The configuration's row lock orders concurrent replacements: the second sees the first's rows.
-        const found = await this.rows(c, lockContainer(t), [scope.tenant, scope.configId ?? '']);
+        const found = await this.rows(c, pgSqlOf(t).lockContainer, scopeParams(t, scope));
         if (found.length === 0) throw missingContainer(t, scope);
-        await this.rows(c, deleteScopeSql(t), scopeParams(t, scope));
+        await this.rows(c, sqlOf(t).deleteScope, scopeParams(t, scope));
         for (const e of items) await this.insertRow(c, t, scope, e);
       }),
     );

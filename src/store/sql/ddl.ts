@@ -1,5 +1,5 @@
 /** Schema DDL from the table definitions; dialect differences are passed in. */
-import { TABLES, type TableDef } from './schema.js';
+import { LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from './schema.js';
 
 export interface DdlDialect {
   /** Secondary index entries end with the primary key columns, so `(a)` also orders as `(a, pk)`. */
@@ -32,18 +32,16 @@ function columnType(d: DdlDialect, t: TableDef, name: string): string {
 }
 
 export function createTableSql(d: DdlDialect, t: TableDef): string[] {
-  const contained = t.set.contained;
   const cols = [
-    `tenant_id ${d.text} NOT NULL`,
-    ...(contained ? [`configuration_id ${d.text} NOT NULL`] : []),
+    ...t.scopeColumns.map((c) => `${c} ${d.text} NOT NULL`),
     `id ${d.text} NOT NULL`,
     `etag ${d.text} NOT NULL`,
     ...(t.hasTypeColumn ? [`odata_type ${d.text} NOT NULL`] : []),
     ...(t.principalKeyColumn ? [`${t.principalKeyColumn} ${d.text}`] : []),
     ...t.columns.map((c) => `${c.name} ${columnType(d, t, c.property.name)}`),
-    contained ? 'PRIMARY KEY (tenant_id, configuration_id, id)' : 'PRIMARY KEY (tenant_id, id)',
-    ...(contained
-      ? [`FOREIGN KEY (tenant_id, configuration_id) REFERENCES ${t.container!.table} (tenant_id, id) ON DELETE CASCADE`]
+    `PRIMARY KEY (${t.scopeColumns.join(', ')}, id)`,
+    ...(t.container
+      ? [`FOREIGN KEY (${t.scopeColumns.join(', ')}) REFERENCES ${t.container.table} (tenant_id, id) ON DELETE CASCADE`]
       : []),
   ];
   const out = [`CREATE TABLE IF NOT EXISTS ${t.table} (\n  ${cols.join(',\n  ')}\n)${d.tableSuffix}`];
@@ -53,6 +51,25 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
     );
   }
   return out;
+}
+
+/**
+ * A reference navigation's pairs: one row per (tenant, owner, member), gone with either end (ON DELETE CASCADE), and
+ * an index by member so deleting a user finds its memberships without a scan.
+ */
+export function createLinkTableSql(d: DdlDialect, l: LinkTableDef): string[] {
+  const cols = [
+    `tenant_id ${d.text} NOT NULL`,
+    `${l.ownerColumn} ${d.text} NOT NULL`,
+    `${l.memberColumn} ${d.text} NOT NULL`,
+    `PRIMARY KEY (tenant_id, ${l.ownerColumn}, ${l.memberColumn})`,
+    `FOREIGN KEY (tenant_id, ${l.ownerColumn}) REFERENCES ${l.owner.table} (tenant_id, id) ON DELETE CASCADE`,
+    `FOREIGN KEY (tenant_id, ${l.memberColumn}) REFERENCES ${l.member.table} (tenant_id, id) ON DELETE CASCADE`,
+  ];
+  return [
+    `CREATE TABLE IF NOT EXISTS ${l.table} (\n  ${cols.join(',\n  ')}\n)${d.tableSuffix}`,
+    `CREATE INDEX IF NOT EXISTS ${l.table}_by_${l.memberColumn} ON ${l.table} (tenant_id, ${l.memberColumn})`,
+  ];
 }
 
 // ---- Query indexes (docs/queries.md) ----
@@ -66,8 +83,8 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
 export function queryIndexSql(d: DdlDialect): string[] {
   const out: string[] = [];
   for (const t of Object.values(TABLES)) {
-    if (!t.set.contained) continue;
-    const scope = 'tenant_id, configuration_id';
+    if (!t.container) continue;
+    const scope = t.scopeColumns.join(', ');
     for (const property of ['status', 'lastReportedDateTime']) {
       const c = t.byProperty.get(property);
       if (c) out.push(`CREATE INDEX IF NOT EXISTS ${t.table}_by_${c.name} ON ${t.table} (${scope}, ${c.name}, id)`);
@@ -86,6 +103,7 @@ export function queryIndexSql(d: DdlDialect): string[] {
 export function schemaSql(d: DdlDialect): string[] {
   return [
     ...Object.values(TABLES).flatMap((t) => createTableSql(d, t)),
+    ...Object.values(LINK_TABLES).flatMap((l) => createLinkTableSql(d, l)),
     ...queryIndexSql(d),
     `CREATE TABLE IF NOT EXISTS signing_keys (kid ${d.text} PRIMARY KEY, alg ${d.text} NOT NULL, private_jwk ${d.text} NOT NULL, public_jwk ${d.text} NOT NULL, created_at ${d.int} NOT NULL, retired_at ${d.int})`,
     `CREATE TABLE IF NOT EXISTS secrets (name ${d.text} PRIMARY KEY, value ${d.text} NOT NULL)`,

@@ -3,7 +3,7 @@ import { qualified } from '../../model/edm.js';
 import type { EntityValues } from '../../model/validate.js';
 import { ApiError } from '../../util/errors.js';
 import type { IfMatch, Scope } from '../port.js';
-import type { TableDef } from './schema.js';
+import type { LinkTableDef, TableDef } from './schema.js';
 
 /** The container (configuration) of a contained set's scope does not exist. */
 export const missingContainer = (t: TableDef, scope: Scope): ApiError =>
@@ -23,7 +23,7 @@ const conflict = (t: TableDef, what: string, label?: string): ApiError =>
   new ApiError(
     'Conflict',
     `${label ? `${label}: ` : ''}A ${qualified(t.set.entityType)} with ${what} already exists` +
-      (t.set.contained ? ' in this configuration.' : ' in this tenant.'),
+      (t.container ? ' in this configuration.' : ' in this tenant.'),
   );
 
 export const idTaken = (t: TableDef, id: string, label?: string): ApiError => conflict(t, `id '${id}'`, label);
@@ -57,3 +57,30 @@ export function explainMiss(
   if (ifMatch) return etagMismatch(t, id);
   return missingEntity(t, id, scope, label);
 }
+
+// ---- Links (`/groups/{id}/members`); the ApiError's target names the id that was not found. ----
+
+export const missingOwner = (l: LinkTableDef, id: string): ApiError =>
+  new ApiError('ResourceNotFound', `No ${l.owner.set.entityType} with id '${id}' exists in this tenant.`, {
+    target: id,
+  });
+
+export const missingMember = (l: LinkTableDef, id: string): ApiError =>
+  new ApiError('ResourceNotFound', `No ${l.member.set.entityType} with id '${id}' exists in this tenant.`, {
+    target: id,
+  });
+
+/** Graph's words for adding a reference that is already there. */
+export const linkExists = (l: LinkTableDef): ApiError =>
+  new ApiError(
+    'BadRequest',
+    `One or more added object references already exist for the following modified properties: '${l.link.segment}'.`,
+    { target: l.link.segment },
+  );
+
+export const notLinked = (l: LinkTableDef, ownerId: string, memberId: string): ApiError =>
+  new ApiError(
+    'ResourceNotFound',
+    `The ${l.member.set.entityType} '${memberId}' is not among the ${l.link.segment} of ${l.owner.set.entityType} '${ownerId}'.`,
+    { target: memberId },
+  );

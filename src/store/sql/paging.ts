@@ -28,7 +28,8 @@ const isIdPath = (p: PathExpr): boolean =>
 /** How many sort keys `q` has: its `$orderby` keys plus `id` unless it is one of them. */
 export const keyCount = (q: ListQuery): number => q.orderBy.length + (q.orderBy.some((k) => isIdPath(k.path)) ? 0 : 1);
 
-export function sortKeys(t: TableDef, fc: FilterCompiler, q: ListQuery): SortKey[] {
+/** `idExpr` is the unique tie-breaker: the row's id, or, through a link table, the link's copy of it (an index range). */
+export function sortKeys(t: TableDef, fc: FilterCompiler, q: ListQuery, idExpr = `${t.table}.id`): SortKey[] {
   const keys: SortKey[] = [];
   let hasId = false;
   for (const k of q.orderBy) {
@@ -36,14 +37,14 @@ export function sortKeys(t: TableDef, fc: FilterCompiler, q: ListQuery): SortKey
     const isId = isIdPath(p);
     hasId ||= isId;
     // Strings sort by their folded form; `id` (the unique tie-breaker) and everything else as stored.
-    const expr = isId ? raw(`${t.table}.id`) : p.type.kind === 'string' ? fc.sortable(p) : fc.path(p, 'scalar');
+    const expr = isId ? raw(idExpr) : p.type.kind === 'string' ? fc.sortable(p) : fc.path(p, 'scalar');
     keys.push({ expr, descending: k.descending, nullable: p.nullable, alias: `_k${keys.length}` });
   }
   if (!hasId) {
     // The tie-breaker follows the last key's direction so an all-descending order stays one index scan.
     const last = keys[keys.length - 1];
     keys.push({
-      expr: raw(`${t.table}.id`),
+      expr: raw(idExpr),
       descending: last?.descending ?? false,
       nullable: false,
       alias: `_k${keys.length}`,

@@ -11,8 +11,7 @@ import type { TableDef } from './schema.js';
  * unless the entity keeps the server-kept values it carries (an import of exported data).
  */
 export function insertParams(t: TableDef, scope: Scope, id: string, e: NewEntity): unknown[] {
-  const params: unknown[] = [scope.tenant];
-  if (t.set.contained) params.push(scope.configId);
+  const params: unknown[] = t.scopeValues(scope);
   params.push(id, newEtag());
   if (t.hasTypeColumn) params.push(e.type);
   if (t.principalKeyColumn) params.push(principalKeyOf(t, e.values));

@@ -5,7 +5,16 @@
  */
 import { type TypeRef, VERSIONS } from '../../model/edm.js';
 import { modelFor, type Property, storedProperties } from '../../model/model.js';
-import { ENTITY_SETS, type EntitySet, type SetName } from '../../model/resources.js';
+import {
+  containerOf,
+  ENTITY_SETS,
+  type EntitySet,
+  LINKS,
+  type LinkDef,
+  type LinkName,
+  type SetName,
+} from '../../model/resources.js';
+import type { Scope } from '../port.js';
 
 /** How a property's value is held in a column. */
 export type ColumnCodec =
@@ -30,10 +39,15 @@ export interface TableDef {
   readonly hasTypeColumn: boolean;
   /** Sets matched by principal name keep a folded copy of it, unique per configuration. */
   readonly principalKeyColumn: string | undefined;
-  /** The table a contained set's rows hang under (its `configuration_id`), from the model's navigations. */
+  /**
+   * The table a contained set's rows hang under (its `containerColumn`), from the set's `container` in the model.
+   * Store code asks this, and nothing else, whether a set is contained.
+   */
   readonly container: TableDef | undefined;
-  /** The columns that scope a row (and its principal key): the tenant, and the configuration when contained. */
+  /** The columns that scope a row (and its principal key): the tenant, and the container's id when contained. */
   readonly scopeColumns: readonly string[];
+  /** The values of `scopeColumns` for a scope, in order. */
+  scopeValues(scope: Scope): unknown[];
   /**
    * Server-kept stamps the store maintains, from the type's server-managed properties: set on insert (created,
    * modified, version 1) and on every update (modified, version + 1).
@@ -62,28 +76,12 @@ function codecFor(p: Property): ColumnCodec {
   }
 }
 
-/** The set that navigates to `set` (contains it), as the model's navigation properties say. */
-function containerOf(set: EntitySet): EntitySet | undefined {
-  if (!set.contained) return undefined;
-  const owner = Object.values(ENTITY_SETS).find(
-    (s) =>
-      !s.contained &&
-      VERSIONS.some((v) =>
-        modelFor(v)
-          .entityTypes.get(s.entityType)
-          ?.navigations.some((n) => n.name === set.segment && n.target === set.entityType && n.collection),
-      ),
-  );
-  if (!owner) throw new Error(`no entity set contains ${set.name}`);
-  return owner;
-}
-
 /** Derived types in any version: the concrete type is stored per row. */
 const polymorphic = (entityType: string): boolean =>
-  VERSIONS.some((v) => {
-    const t = modelFor(v).entityTypes.get(entityType);
-    return t !== undefined && (t.abstract || t.concreteTypes.length > 1);
-  });
+  VERSIONS.some((v) => modelFor(v).entityTypes.get(entityType)?.polymorphic === true);
+
+/** The column holding a contained row's container id: `configuration_id` under `configurations`. */
+const containerColumn = (container: EntitySet): string => `${snake(container.name).replace(/s$/, '')}_id`;
 
 function tableFor(set: EntitySet, tables: Partial<Record<SetName, TableDef>>): TableDef {
   const columns = storedProperties(set.entityType)
@@ -95,6 +93,7 @@ function tableFor(set: EntitySet, tables: Partial<Record<SetName, TableDef>>): T
     return c?.property.serverManaged ? c : undefined;
   };
   const owner = containerOf(set);
+  const scopeColumns = owner ? ['tenant_id', containerColumn(owner)] : ['tenant_id'];
   const created = stamp('createdDateTime');
   const modified = stamp('lastModifiedDateTime');
   const version = stamp('version');
@@ -106,7 +105,9 @@ function tableFor(set: EntitySet, tables: Partial<Record<SetName, TableDef>>): T
     hasTypeColumn: polymorphic(set.entityType),
     principalKeyColumn: set.principalKey ? 'principal_key' : undefined,
     container: owner ? tables[owner.name] : undefined,
-    scopeColumns: owner ? ['tenant_id', 'configuration_id'] : ['tenant_id'],
+    scopeColumns,
+    // A scope names at most one container: the contained set's own (Scope.configId).
+    scopeValues: owner ? (s) => [s.tenant, s.configId ?? ''] : (s) => [s.tenant],
     stamps: { ...(created ? { created } : {}), ...(modified ? { modified } : {}), ...(version ? { version } : {}) },
   };
 }
@@ -114,12 +115,41 @@ function tableFor(set: EntitySet, tables: Partial<Record<SetName, TableDef>>): T
 function tables(): Record<SetName, TableDef> {
   const out: Partial<Record<SetName, TableDef>> = {};
   // Containers first, so a contained table refers to the same definition as TABLES does.
-  const sets = Object.values(ENTITY_SETS).sort((a, b) => Number(a.contained) - Number(b.contained));
+  const sets = Object.values(ENTITY_SETS).sort(
+    (a, b) => Number(containerOf(a) !== undefined) - Number(containerOf(b) !== undefined),
+  );
   for (const set of sets) out[set.name] = tableFor(set, out);
-  return out as Record<SetName, TableDef>;
+  // In the model's order, so the DDL creates tables as the model lists them (containers come first there too).
+  return Object.fromEntries(Object.keys(ENTITY_SETS).map((n) => [n, out[n as SetName]])) as Record<SetName, TableDef>;
 }
 
 export const TABLES: Readonly<Record<SetName, TableDef>> = tables();
 
 /** Case folding used for every case-insensitive comparison, in JS (parameters, principal keys). */
 export const fold = (s: string): string => s.toLowerCase();
+
+/** The table of a reference navigation's pairs (`group_members`): keyed by tenant, owner and member. */
+export interface LinkTableDef {
+  readonly link: LinkDef;
+  readonly table: string;
+  readonly owner: TableDef;
+  readonly member: TableDef;
+  readonly ownerColumn: string;
+  readonly memberColumn: string;
+}
+
+function linkTable(link: LinkDef): LinkTableDef {
+  const owner = TABLES[link.owner];
+  return {
+    link,
+    table: `${snake(link.owner).replace(/s$/, '')}_${snake(link.segment)}`,
+    owner,
+    member: TABLES[link.member],
+    ownerColumn: `${snake(link.owner).replace(/s$/, '')}_id`,
+    memberColumn: 'member_id',
+  };
+}
+
+export const LINK_TABLES: Readonly<Record<LinkName, LinkTableDef>> = Object.fromEntries(
+  Object.values(LINKS).map((l) => [l.name, linkTable(l)]),
+) as Record<LinkName, LinkTableDef>;

@@ -3,28 +3,17 @@
  * them if it needs to. Identifiers come only from the table definitions, never from a request.
  */
 import type { IfMatch, Scope } from '../port.js';
-import type { TableDef } from './schema.js';
+import { LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from './schema.js';
 
-export const scopeWhere = (t: TableDef): string =>
-  t.set.contained ? 'tenant_id = ? AND configuration_id = ?' : 'tenant_id = ?';
+/** The scope condition of every statement on `t`: its `scopeColumns`, each equal to a parameter. */
+export const scopeWhere = (t: TableDef): string => t.scopeColumns.map((c) => `${c} = ?`).join(' AND ');
 
-export const scopeParams = (t: TableDef, s: Scope): string[] =>
-  t.set.contained ? [s.tenant, s.configId ?? ''] : [s.tenant];
+export const scopeParams = (t: TableDef, s: Scope): unknown[] => t.scopeValues(s);
 
-export const selectById = (t: TableDef): string => `SELECT * FROM ${t.table} WHERE ${scopeWhere(t)} AND id = ?`;
-
-export const selectByPrincipal = (t: TableDef): string =>
-  `SELECT * FROM ${t.table} WHERE ${scopeWhere(t)} AND ${t.principalKeyColumn} = ?`;
-
-/** Whether the container of a contained set's scope exists. Parameters: tenant, configuration id. */
-export const containerExists = (t: TableDef): string =>
-  `SELECT 1 AS found FROM ${t.container!.table} WHERE tenant_id = ? AND id = ?`;
-
-/** Column order of `insertSql`'s parameters: system columns, then every property column. */
-export function insertColumns(t: TableDef): string[] {
+/** Column order of `insertSql`'s parameters: the scope, system columns, then every property column. */
+function insertColumnsOf(t: TableDef): string[] {
   return [
-    'tenant_id',
-    ...(t.set.contained ? ['configuration_id'] : []),
+    ...t.scopeColumns,
     'id',
     'etag',
     ...(t.hasTypeColumn ? ['odata_type'] : []),
@@ -33,10 +22,45 @@ export function insertColumns(t: TableDef): string[] {
   ];
 }
 
-export function insertSql(t: TableDef): string {
-  const cols = insertColumns(t);
-  return `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`;
+/** A table's fixed statements, built once per table. */
+export interface TableSql {
+  readonly insertColumns: readonly string[];
+  readonly insert: string;
+  readonly selectById: string;
+  readonly selectByPrincipal: string | undefined;
+  /** Whether the container of a contained set's scope exists. Parameters: tenant, container id. */
+  readonly containerExists: string | undefined;
+  /** Every row of a scope (the `assign` action's replacement). */
+  readonly deleteScope: string;
+  readonly statusCounts: string | undefined;
 }
+
+function tableSql(t: TableDef): TableSql {
+  const cols = insertColumnsOf(t);
+  const where = scopeWhere(t);
+  return {
+    insertColumns: cols,
+    insert: `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`,
+    selectById: `SELECT * FROM ${t.table} WHERE ${where} AND id = ?`,
+    selectByPrincipal: t.principalKeyColumn
+      ? `SELECT * FROM ${t.table} WHERE ${where} AND ${t.principalKeyColumn} = ?`
+      : undefined,
+    containerExists: t.container
+      ? `SELECT 1 AS found FROM ${t.container.table} WHERE tenant_id = ? AND id = ?`
+      : undefined,
+    deleteScope: `DELETE FROM ${t.table} WHERE ${where}`,
+    statusCounts: t.byProperty.has('status')
+      ? `SELECT status, COUNT(*) AS n, MAX(last_reported_date_time) AS last FROM ${t.table} WHERE ${where} GROUP BY status`
+      : undefined,
+  };
+}
+
+const TABLE_SQL: ReadonlyMap<TableDef, TableSql> = new Map(Object.values(TABLES).map((t) => [t, tableSql(t)]));
+
+/** The fixed statements of `t`. */
+export const sqlOf = (t: TableDef): TableSql => TABLE_SQL.get(t)!;
+
+export const insertColumns = (t: TableDef): readonly string[] => sqlOf(t).insertColumns;
 
 /**
  * The entity tags an `If-Match` compares with, as parameters of `updateSql`/`deleteSql`: undefined when there is
@@ -87,13 +111,6 @@ export function deleteSql(t: TableDef, tags: number | undefined): string {
   return `DELETE FROM ${t.table} WHERE ${scopeWhere(t)} AND id = ?${guardSql(tags)}`;
 }
 
-export function statusCountsSql(t: TableDef): string {
-  return `SELECT status, COUNT(*) AS n, MAX(last_reported_date_time) AS last FROM ${t.table} WHERE ${scopeWhere(t)} GROUP BY status`;
-}
-
-/** Every row of a scope (the `assign` action's replacement). */
-export const deleteScopeSql = (t: TableDef): string => `DELETE FROM ${t.table} WHERE ${scopeWhere(t)}`;
-
 export const SIGNING_KEYS = {
   list: 'SELECT * FROM signing_keys ORDER BY created_at, kid',
   insert:
@@ -106,3 +123,26 @@ export const SECRETS = {
   /** Of writers creating one name at once, the first wins; the others keep its value. */
   insert: 'INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
 } as const;
+
+/** A link table's fixed statements, built once per link. */
+export interface LinkSql {
+  /** Parameters: tenant, owner id, member id. */
+  readonly insert: string;
+  readonly delete: string;
+  /** Parameters: tenant, id. */
+  readonly ownerExists: string;
+  readonly memberExists: string;
+}
+
+function linkSql(l: LinkTableDef): LinkSql {
+  return {
+    insert: `INSERT INTO ${l.table} (tenant_id, ${l.ownerColumn}, ${l.memberColumn}) VALUES (?, ?, ?)`,
+    delete: `DELETE FROM ${l.table} WHERE tenant_id = ? AND ${l.ownerColumn} = ? AND ${l.memberColumn} = ?`,
+    ownerExists: `SELECT 1 AS found FROM ${l.owner.table} WHERE tenant_id = ? AND id = ?`,
+    memberExists: `SELECT 1 AS found FROM ${l.member.table} WHERE tenant_id = ? AND id = ?`,
+  };
+}
+
+const LINK_SQL: ReadonlyMap<LinkTableDef, LinkSql> = new Map(Object.values(LINK_TABLES).map((l) => [l, linkSql(l)]));
+
+export const linkSqlOf = (l: LinkTableDef): LinkSql => LINK_SQL.get(l)!;

@@ -7,43 +7,50 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SetName } from '../../model/resources.js';
+import type { LinkName, SetName } from '../../model/resources.js';
 import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
-import type {
-  BulkCreateItem,
-  IfMatch,
-  NewEntity,
-  Page,
-  Scope,
-  SigningKeyRecord,
-  StatusCounts,
-  Store,
-  StoredEntity,
-  UpsertItem,
-  UpsertResult,
+import {
+  type BulkItem,
+  type IfMatch,
+  isLinkItem,
+  type NewEntity,
+  type Page,
+  type Scope,
+  type SigningKeyRecord,
+  type StatusCounts,
+  type Store,
+  type StoredEntity,
+  type UpsertItem,
+  type UpsertResult,
 } from '../port.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql } from '../sql/ddl.js';
-import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
+import {
+  etagMismatch,
+  explainMiss,
+  idTaken,
+  linkExists,
+  missingContainer,
+  missingMember,
+  missingOwner,
+  notLinked,
+  principalTaken,
+} from '../sql/errors.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
-import { TABLES, type TableDef } from '../sql/schema.js';
+import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList } from '../sql/select.js';
 import {
-  containerExists,
-  deleteScopeSql,
   deleteSql,
   guardTags,
-  insertSql,
+  linkSqlOf,
   SECRETS,
   SIGNING_KEYS,
   scopeParams,
-  selectById,
-  selectByPrincipal,
-  statusCountsSql,
+  sqlOf,
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
@@ -57,7 +64,8 @@ export interface SqliteOptions {
   readonly durability?: 'normal' | 'full';
 }
 
-const SCHEMA_VERSION = 1;
+/** 2: the directory tables. Every DDL statement is IF NOT EXISTS, so an older file gains only what is new. */
+const SCHEMA_VERSION = 2;
 const STATEMENT_CACHE_SIZE = 500;
 
 export class SqliteStore implements Store {
@@ -128,7 +136,7 @@ export class SqliteStore implements Store {
   }
 
   private containerFound(t: TableDef, scope: Scope): boolean {
-    return !t.container || this.stmt(containerExists(t)).get(scope.tenant, scope.configId) !== undefined;
+    return !t.container || this.stmt(sqlOf(t).containerExists!).get(...scopeParams(t, scope)) !== undefined;
   }
 
   private requireConfiguration(t: TableDef, scope: Scope): void {
@@ -136,7 +144,7 @@ export class SqliteStore implements Store {
   }
 
   private getRow(t: TableDef, scope: Scope, id: string): Row | undefined {
-    return this.stmt(selectById(t)).get(...scopeParams(t, scope), id) as Row | undefined;
+    return this.stmt(sqlOf(t).selectById).get(...scopeParams(t, scope), id) as Row | undefined;
   }
 
   async get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined> {
@@ -174,7 +182,7 @@ export class SqliteStore implements Store {
     const id = e.id ?? newId();
     const params = insertParams(t, scope, id, e);
     try {
-      return decodeRow(t, this.returning(insertSql(t), params)!);
+      return decodeRow(t, this.returning(sqlOf(t).insert, params)!);
     } catch (err) {
       if (isUniqueViolation(err)) throw this.explainConflict(t, scope, id, e.values, label);
       if (isForeignKeyViolation(err)) throw missingContainer(t, scope);
@@ -194,12 +202,84 @@ export class SqliteStore implements Store {
     return this.insertRow(t, scope, entity);
   }
 
-  async createAll(items: readonly BulkCreateItem[], onProgress?: (written: number) => void): Promise<void> {
+  async createAll(items: readonly BulkItem[], onProgress?: (written: number) => void): Promise<void> {
     this.tx(() => {
       for (const [i, item] of items.entries()) {
-        this.insertRow(TABLES[item.set], item.scope, item.entity, item.label);
+        if (isLinkItem(item))
+          this.insertLink(LINK_TABLES[item.link], item.scope, item.ownerId, item.memberId, item.label);
+        else this.insertRow(TABLES[item.set], item.scope, item.entity, item.label);
         onProgress?.(i + 1);
       }
+    });
+  }
+
+  async findByPrincipal(set: SetName, scope: Scope, name: string): Promise<StoredEntity | undefined> {
+    const t = TABLES[set];
+    const row = this.stmt(sqlOf(t).selectByPrincipal!).get(...scopeParams(t, scope), fold(name)) as Row | undefined;
+    return row ? decodeRow(t, row) : undefined;
+  }
+
+  // ---- links (`/groups/{id}/members`) ----
+
+  private found(sql: string, tenant: string, id: string): boolean {
+    return this.stmt(sql).get(tenant, id) !== undefined;
+  }
+
+  private requireOwner(l: LinkTableDef, scope: Scope, ownerId: string): void {
+    if (!this.found(linkSqlOf(l).ownerExists, scope.tenant, ownerId)) throw missingOwner(l, ownerId);
+  }
+
+  async listLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<Page> {
+    const l = LINK_TABLES[link];
+    const t = l.member;
+    return this.tx((): Page => {
+      this.requireOwner(l, scope, ownerId);
+      const within = { link: l, ownerId };
+      const { sql, params } = compileList(t, scope, query, SQLITE_QUERY, within);
+      const rows = this.stmt(sql).all(...params) as Row[];
+      const count = query.count ? this.countLinkedRows(l, scope, ownerId, query) : undefined;
+      return pageOf(t, query, rows, count);
+    });
+  }
+
+  private countLinkedRows(l: LinkTableDef, scope: Scope, ownerId: string, query: ListQuery): number {
+    const { sql, params } = compileCount(l.member, scope, query, SQLITE_QUERY, { link: l, ownerId });
+    return Number((this.stmt(sql).get(...params) as { n: number }).n);
+  }
+
+  async countLinked(link: LinkName, scope: Scope, ownerId: string, query: ListQuery): Promise<number> {
+    const l = LINK_TABLES[link];
+    return this.tx(() => {
+      this.requireOwner(l, scope, ownerId);
+      return this.countLinkedRows(l, scope, ownerId, query);
+    });
+  }
+
+  private insertLink(l: LinkTableDef, scope: Scope, ownerId: string, memberId: string, label?: string): void {
+    try {
+      this.stmt(linkSqlOf(l).insert).run(scope.tenant, ownerId, memberId);
+    } catch (err) {
+      const labelled = (e: ApiError): ApiError => (label ? Object.assign(e, { message: `${label}: ${e.message}` }) : e);
+      if (isUniqueViolation(err)) throw labelled(linkExists(l));
+      if (isForeignKeyViolation(err)) {
+        if (!this.found(linkSqlOf(l).ownerExists, scope.tenant, ownerId)) throw labelled(missingOwner(l, ownerId));
+        throw labelled(missingMember(l, memberId));
+      }
+      throw err;
+    }
+  }
+
+  async addLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    this.insertLink(LINK_TABLES[link], scope, ownerId, memberId);
+  }
+
+  async removeLink(link: LinkName, scope: Scope, ownerId: string, memberId: string): Promise<void> {
+    const l = LINK_TABLES[link];
+    this.tx(() => {
+      const r = this.stmt(linkSqlOf(l).delete).run(scope.tenant, ownerId, memberId);
+      if (r.changes > 0) return;
+      this.requireOwner(l, scope, ownerId);
+      throw notLinked(l, ownerId, memberId);
     });
   }
 
@@ -267,7 +347,7 @@ export class SqliteStore implements Store {
       const row =
         item.id !== undefined
           ? this.getRow(t, scope, item.id)
-          : (this.stmt(selectByPrincipal(t)).get(
+          : (this.stmt(sqlOf(t).selectByPrincipal!).get(
               ...scopeParams(t, scope),
               principalKeyOf(t, { [t.set.principalKey!]: item.principal }),
             ) as Row | undefined);
@@ -313,14 +393,14 @@ export class SqliteStore implements Store {
   async statusCounts(set: SetName, scope: Scope): Promise<StatusCounts> {
     const t = TABLES[set];
     this.requireConfiguration(t, scope);
-    return statusCountsOf(this.stmt(statusCountsSql(t)).all(...scopeParams(t, scope)) as Row[]);
+    return statusCountsOf(this.stmt(sqlOf(t).statusCounts!).all(...scopeParams(t, scope)) as Row[]);
   }
 
   async replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void> {
     const t = TABLES.assignments;
     this.tx(() => {
       this.requireConfiguration(t, scope);
-      this.stmt(deleteScopeSql(t)).run(...scopeParams(t, scope));
+      this.stmt(sqlOf(t).deleteScope).run(...scopeParams(t, scope));
       for (const e of items) this.insertRow(t, scope, e);
     });
   }
