@@ -2,7 +2,7 @@
  * What Graph does differently for Entra ID directory objects (users, groups, a group's members), in one place
  * (docs/api.md#the-directory). The generic handlers consult it for sets marked `directory` in the model:
  * - reads without `$select` return the type's default property set;
- * - pages hold 100 by default, `$top` is at most 999, `$skip` is refused;
+ * - pages hold 100 by default, `$top` is 1 to 999, `$skip` is refused;
  * - `$search` takes the form `"property:words"`;
  * - advanced queries (`ne`, `not`, `endsWith`, `$count`, `$search`, `$orderby` with `$filter`, the `$count`
  *   segment) need `ConsistencyLevel: eventual` and, except `$search`, `$count=true`;
@@ -101,23 +101,23 @@ export interface DirectoryQuery {
 }
 
 /**
- * The query string a directory collection binds: `$skip` is refused, `$top` checked against 999 in Graph's words,
- * and `$search="property:words"` turned into the equivalent `$filter` (and-ed with any `$filter` given).
+ * The query string a directory collection binds: `$skip` is refused and `$top` checked against 1..999, both in Graph's
+ * words and codes, and `$search="property:words"` turned into the equivalent `$filter` (and-ed with any `$filter`).
  */
 export function directoryQuery(ctx: Ctx, set: SetName, kind: TargetKind): DirectoryQuery {
   const opts = systemOptions(ctx.query, ctx.version, kind);
   const skip = opts.get('skip');
-  if (skip)
-    throw requestBad(
-      `'${skip.written}' is not supported by the service for ${ENTITY_SETS[set].segment}.`,
-      skip.written,
-    );
+  if (skip) throw requestBad(`'${skip.written}' is not supported by the service.`, skip.written);
   const top = opts.get('top');
-  if (top && /^\d+$/.test(top.value) && Number(top.value) > DIRECTORY_LIMITS.maxTop) {
-    throw requestBad(
-      `Invalid page size specified: '${top.value}'. Must be between 1 and ${DIRECTORY_LIMITS.maxTop} inclusive.`,
-      top.written,
-    );
+  if (top && /^\d+$/.test(top.value)) {
+    const n = Number(top.value);
+    if (n < 1 || n > DIRECTORY_LIMITS.maxTop) {
+      throw new ApiError(
+        'Request_UnsupportedQuery',
+        `Invalid page size specified: '${top.value}'. Must be between 1 and ${DIRECTORY_LIMITS.maxTop} inclusive.`,
+        { target: top.written },
+      );
+    }
   }
   const search = opts.get('search');
   const filter = opts.get('filter');

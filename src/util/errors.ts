@@ -27,11 +27,11 @@ export const ERRORS = {
   RequestHeaderFieldsTooLarge: { status: 431, when: 'request headers (with the request line) over 16 KiB' },
   Request_BadRequest: {
     status: 400,
-    when: 'on a directory path (`/users`, `/groups`): a bad body or query option, a duplicate `userPrincipalName`, a member already added, `$skip`, `$top` over 999',
+    when: 'on a directory path (`/users`, `/groups`): a bad body or query option, a duplicate `userPrincipalName`, a member already added, `$skip`',
   },
   Request_UnsupportedQuery: {
     status: 400,
-    when: 'on a directory path: an advanced query (`ne`, `not`, `endsWith`, `$count`, `$search`, `$orderby` with `$filter`) without `ConsistencyLevel: eventual` (and `$count=true`)',
+    when: 'on a directory path: an advanced query (`ne`, `not`, `endsWith`, `$count`, `$search`, `$orderby` with `$filter`) without `ConsistencyLevel: eventual` (and `$count=true`); a `$top` outside 1 to 999',
   },
   Request_ResourceNotFound: {
     status: 404,

@@ -213,17 +213,25 @@ describe('directory queries', () => {
     expect(seen.sort()).toEqual([...ids].sort());
   });
 
-  it('refuses $top over 999 and $skip with Request_BadRequest', async () => {
-    const top = await call('GET', '/v1.0/users?$top=1000');
-    expect(top.status).toBe(400);
-    expect(top.body.error).toMatchObject({
-      code: 'Request_BadRequest',
-      message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
-    });
+  it('refuses a page size outside 1..999 with Request_UnsupportedQuery and $skip with Request_BadRequest', async () => {
+    for (const n of ['1000', '0']) {
+      const top = await call('GET', `/v1.0/users?$top=${n}`);
+      expect(top.status, n).toBe(400);
+      expect(top.body.error).toMatchObject({
+        code: 'Request_UnsupportedQuery',
+        message: `Invalid page size specified: '${n}'. Must be between 1 and 999 inclusive.`,
+      });
+    }
+    const members = await call('GET', `/v1.0/groups/${(await createGroup()).id}/members?$top=0`);
+    expect(members.body.error.code).toBe('Request_UnsupportedQuery');
     expect((await call('GET', '/v1.0/users?$top=999')).status).toBe(200);
+    expect((await call('GET', '/v1.0/users?$top=1')).status).toBe(200);
     const skip = await call('GET', '/v1.0/groups?$skip=2');
     expect(skip.status).toBe(400);
-    expect(skip.body.error.code).toBe('Request_BadRequest');
+    expect(skip.body.error).toMatchObject({
+      code: 'Request_BadRequest',
+      message: "'$skip' is not supported by the service.",
+    });
   });
 
   it('needs ConsistencyLevel: eventual (and $count=true) for advanced queries', async () => {

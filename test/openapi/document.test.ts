@@ -66,6 +66,36 @@ describe.each(['v1.0', 'beta'] as const)('%s document', (v) => {
     );
   });
 
+  it("names the directory's operations exactly as Graph's OpenAPI does", () => {
+    // From Graph's v1.0 OpenAPI description (msgraph-metadata openapi/v1.0/openapi.yaml), hash suffixes included.
+    const GRAPH: readonly [string, string, string][] = [
+      ['/users', 'get', 'users.user.ListUser'],
+      ['/users', 'post', 'users.user.CreateUser'],
+      ['/users/{user-id}', 'get', 'users.user.GetUser'],
+      ['/users/{user-id}', 'patch', 'users.user.UpdateUser'],
+      ['/users/{user-id}', 'delete', 'users.user.DeleteUser'],
+      ['/users/$count', 'get', 'users.GetCount-ee47'],
+      ['/groups', 'get', 'groups.group.ListGroup'],
+      ['/groups', 'post', 'groups.group.CreateGroup'],
+      ['/groups/{group-id}', 'get', 'groups.group.GetGroup'],
+      ['/groups/{group-id}', 'patch', 'groups.group.UpdateGroup'],
+      ['/groups/{group-id}', 'delete', 'groups.group.DeleteGroup'],
+      ['/groups/$count', 'get', 'groups.GetCount-044a'],
+      ['/groups/{group-id}/members', 'get', 'groups.ListMembers'],
+      ['/groups/{group-id}/members/$count', 'get', 'groups.members.GetCount-e1e6'],
+      ['/groups/{group-id}/members/$ref', 'post', 'groups.CreateRefMembers'],
+      ['/groups/{group-id}/members/{directoryObject-id}/$ref', 'delete', 'groups.members.DeleteRefDirectoryObject'],
+      ['/deviceManagement/managedDevices', 'get', 'deviceManagement.ListManagedDevices'],
+      ['/deviceManagement/managedDevices', 'post', 'deviceManagement.CreateManagedDevices'],
+      ['/deviceManagement/managedDevices/{managedDevice-id}', 'get', 'deviceManagement.GetManagedDevices'],
+      ['/deviceManagement/managedDevices/{managedDevice-id}', 'patch', 'deviceManagement.UpdateManagedDevices'],
+      ['/deviceManagement/managedDevices/{managedDevice-id}', 'delete', 'deviceManagement.DeleteManagedDevices'],
+    ];
+    for (const [path, method, id] of GRAPH) {
+      expect((docs[v].paths[path] as Json | undefined)?.[method]?.operationId, `${method} ${path}`).toBe(id);
+    }
+  });
+
   it('documents the statuses the server answers', () => {
     const responses = (path: string, m: string) => Object.keys((docs[v].paths[path] as Json)[m].responses).sort();
     expect(responses(US, 'patch')).toEqual(
