@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/port.js';
 import { bulkCreateCases } from './conformance/bulk-create.js';
 import { concurrencyCases } from './conformance/concurrency.js';
 import type { Conformance } from './conformance/context.js';
+import { controlCases } from './conformance/control.js';
 import { crudCases } from './conformance/crud.js';
 import { keyCases } from './conformance/keys.js';
 import { pagingCases } from './conformance/paging.js';
@@ -27,6 +28,7 @@ const CASES: readonly ((c: Conformance) => void)[] = [
   concurrencyCases,
   keyCases,
   bulkCreateCases,
+  controlCases,
 ];
 
 export function storeConformance(kind: StoreKind): void {

@@ -14,6 +14,9 @@ interface Migration {
 
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, statements: ({ foldCollation }) => [foldFunctionSql(foldCollation), ...schemaSql(PG_DDL)] },
+  // Snapshots for the control plane. Every statement is IF NOT EXISTS, so the whole schema is applied again and
+  // only what is new is created.
+  { version: 2, statements: () => schemaSql(PG_DDL) },
 ];
 
 /** Brings the database (its `schema`, created when missing) up to the last version, inside the caller's transaction. */

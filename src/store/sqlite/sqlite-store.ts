@@ -14,6 +14,7 @@ import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import type {
   BulkCreateItem,
+  ControlStore,
   IfMatch,
   NewEntity,
   Page,
@@ -47,6 +48,7 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import { sqliteControl } from './control.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
 import { SQLITE_QUERY } from './query.js';
@@ -57,7 +59,8 @@ export interface SqliteOptions {
   readonly durability?: 'normal' | 'full';
 }
 
-const SCHEMA_VERSION = 1;
+/** Every schema statement is IF NOT EXISTS: a newer version applies the whole schema again, creating what is new. */
+const SCHEMA_VERSION = 2;
 const STATEMENT_CACHE_SIZE = 500;
 
 export class SqliteStore implements Store {
@@ -66,6 +69,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** Runs a closure in one transaction; built once, since better-sqlite3 builds a wrapper per `transaction()`. */
   private readonly tx: <R>(fn: () => R) => R;
+  readonly control: ControlStore;
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -77,6 +81,7 @@ export class SqliteStore implements Store {
     for (const [name, fn] of Object.entries(SQLITE_FUNCTIONS)) this.db.function(name, { deterministic: true }, fn);
     const run = this.db.transaction((fn: () => unknown) => fn());
     this.tx = <R>(fn: () => R): R => run(fn) as R;
+    this.control = sqliteControl(this.db, this.tx);
   }
 
   /**
