@@ -156,7 +156,10 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store', () => {
       try {
         await Promise.all(opened.map((st) => st.migrate()));
         await opened[0]!.migrate();
-        expect(await opened[0]!.query('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+        expect(await opened[0]!.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
+          { version: 1 },
+          { version: 2 },
+        ]);
         await opened[1]!.create('configurations', { tenant: 't' }, configuration());
       } finally {
         await Promise.all(opened.map((st) => st.close()));
