@@ -16,7 +16,12 @@ import {
 } from '../sql/control.js';
 import { unnamed } from './prepared.js';
 
-const CATALOG_COLUMNS = `SELECT c.table_name AS "table", c.column_name AS "column"
+const CATALOG_COLUMNS = `SELECT c.table_name AS "table", c.column_name AS "column",
+    EXISTS (SELECT 1 FROM information_schema.table_constraints tc
+            JOIN information_schema.key_column_usage k
+              ON k.constraint_schema = tc.constraint_schema AND k.constraint_name = tc.constraint_name
+            WHERE tc.table_schema = c.table_schema AND tc.table_name = c.table_name
+              AND tc.constraint_type = 'PRIMARY KEY' AND k.column_name = c.column_name) AS "key"
   FROM information_schema.columns c
   JOIN information_schema.tables t
     ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'

@@ -17,12 +17,15 @@ import type { DdlDialect } from './ddl.js';
 export interface TenantTable {
   readonly table: string;
   readonly columns: readonly string[];
+  /** The primary key's columns; empty when the table has none. */
+  readonly key: readonly string[];
 }
 
-/** A catalog row: a column of a table with a `tenant_id` column. */
+/** A catalog row: a column of a table with a `tenant_id` column, and whether it is part of the primary key. */
 export interface CatalogColumn {
   readonly table: string;
   readonly column: string;
+  readonly key: number | boolean;
 }
 
 /** A foreign key between two tables, as the catalog lists it. */
@@ -37,10 +40,12 @@ export interface CatalogReference {
  */
 export function tenantTablesOf(columns: readonly CatalogColumn[], refs: readonly CatalogReference[]): TenantTable[] {
   const byTable = new Map<string, string[]>();
+  const keys = new Map<string, string[]>();
   for (const c of columns) {
     const list = byTable.get(c.table) ?? [];
     list.push(c.column);
     byTable.set(c.table, list);
+    if (c.key) keys.set(c.table, [...(keys.get(c.table) ?? []), c.column]);
   }
   const names = [...byTable.keys()].sort();
   const parents = new Map(names.map((n) => [n, new Set<string>()]));
@@ -52,7 +57,7 @@ export function tenantTablesOf(columns: readonly CatalogColumn[], refs: readonly
     const next = names.find((n) => !placed.has(n) && [...parents.get(n)!].every((p) => placed.has(p)));
     if (next === undefined) throw new Error(`foreign keys between tenant tables form a cycle: ${names.join(', ')}`);
     placed.add(next);
-    out.push({ table: next, columns: byTable.get(next)! });
+    out.push({ table: next, columns: byTable.get(next)!, key: keys.get(next) ?? [] });
   }
   return out;
 }

@@ -104,6 +104,19 @@ export function controlCases(c: Conformance): void {
       await store.control.deleteSnapshot(snap);
     });
 
+    it('restore exactly when principal names moved between rows since (a unique index besides the key)', async () => {
+      const t = await filledTenant();
+      const before = await contents(t.tenant);
+      const snap = name();
+      await store.control.takeSnapshot(snap, t.tenant);
+      await store.update('userStatuses', t.scope, t.a.id, { userPrincipalName: 'swap@contoso.com' });
+      await store.update('userStatuses', t.scope, t.b.id, { userPrincipalName: 'a@contoso.com' });
+      await store.update('userStatuses', t.scope, t.a.id, { userPrincipalName: 'b@contoso.com' });
+      await store.control.restoreSnapshot(snap);
+      expect(await contents(t.tenant)).toEqual(before);
+      await store.control.deleteSnapshot(snap);
+    });
+
     it('of every tenant restore every tenant, and tenants made since are gone', async () => {
       const t = await filledTenant();
       const before = await contents(t.tenant);
