@@ -40,10 +40,20 @@ async function restoreCase() {
   const tenant = '00000000-0000-0000-0000-000000000001';
   let store = openSqlite({ path });
   await store.migrate();
-  const cfg = await store.create('configurations', { tenant }, {
-    type: 'iosMobileAppConfiguration',
-    values: { displayName: 'restore', description: null, targetedMobileApps: [], encodedSettingXml: null, settings: [] },
-  });
+  const cfg = await store.create(
+    'configurations',
+    { tenant },
+    {
+      type: 'iosMobileAppConfiguration',
+      values: {
+        displayName: 'restore',
+        description: null,
+        targetedMobileApps: [],
+        encodedSettingXml: null,
+        settings: [],
+      },
+    },
+  );
   await store.close();
   const d = new Database(path);
   const ins = d.prepare(INSERT_STATUS);
@@ -59,7 +69,9 @@ async function restoreCase() {
     let t0 = performance.now();
     await store.control.takeSnapshot(name, tenant);
     takes.push(performance.now() - t0);
-    store.exec(`UPDATE user_statuses SET status = 1, etag = 'changed' WHERE id IN (SELECT id FROM user_statuses LIMIT 1000)`);
+    store.exec(
+      `UPDATE user_statuses SET status = 1, etag = 'changed' WHERE id IN (SELECT id FROM user_statuses LIMIT 1000)`,
+    );
     const d2 = new Database(path);
     const ins2 = d2.prepare(INSERT_STATUS);
     d2.transaction(() => {
@@ -87,8 +99,17 @@ async function journalCase() {
   const off = await startOurs(ctx, 'journal-off', data.db);
   try {
     const targets = [targetOf('journal on', on, auth), targetOf('journal off', off, auth)];
-    const rows = await interleaved(ctx, 'seed PATCH', targets, (t) => loadJob(ctx, t, 'patch-upn', cfg), (t) => [t.pid]);
-    const sum = summarizeRows(rows, targets.map((t) => t.label));
+    const rows = await interleaved(
+      ctx,
+      'seed PATCH',
+      targets,
+      (t) => loadJob(ctx, t, 'patch-upn', cfg),
+      (t) => [t.pid],
+    );
+    const sum = summarizeRows(
+      rows,
+      targets.map((t) => t.label),
+    );
     return { n: cfg.n, rounds: ctx.P.rounds, sum, ratio: pairedRatio(rows, 'journal on', 'journal off') };
   } finally {
     await stopProcess(on);

@@ -66,7 +66,7 @@ function decode(segment: string): string {
 }
 
 /** `params` when `segments` fits the pattern, else undefined. */
-function fit(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+function paramsIfFits(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
   if (pattern.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
@@ -90,7 +90,7 @@ export function createRouter(routes: readonly Route[]): Router {
     find(method, path) {
       const segments = segmentsOf(path.slice(ADMIN_PREFIX.length));
       const fitting = compiled.flatMap((c) => {
-        const params = fit(c.segments, segments);
+        const params = paramsIfFits(c.segments, segments);
         return params ? [{ route: c.route, params }] : [];
       });
       if (fitting.length === 0)

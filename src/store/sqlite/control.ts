@@ -24,7 +24,8 @@ const CATALOG_REFERENCES = `SELECT m.name AS child, f."table" AS parent
   FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`;
 
 const field = (c: string): string => `s.row_data ->> '$.${c}'`;
-const ofSnapshot = (t: TenantTable): string => `FROM snapshot_rows s WHERE s.snapshot = ? AND s.table_name = '${t.table}'`;
+const ofSnapshot = (t: TenantTable): string =>
+  `FROM snapshot_rows s WHERE s.snapshot = ? AND s.table_name = '${t.table}'`;
 
 const SQLITE_ROW_JSON: RowJson = {
   rowToJson: (t) => `json_object(${t.columns.map((c) => `'${c}', r.${ident(c)}`).join(', ')})`,
