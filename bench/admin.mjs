@@ -2,7 +2,7 @@
 /**
  * The control plane's costs (docs/admin.md), apart from the main run:
  *
- *   node bench/admin.mjs [--statuses N] [--rounds N] [--duration S] [--quick]
+ *   node bench/admin.mjs [--statuses N] [--restore-only] [--rounds N] [--duration S] [--quick]
  *
  * 1. Snapshot restore on SQLite: one tenant with N statuses (default 100,000), a snapshot taken, 1,000 statuses
  *    changed and 1,000 added, then the snapshot restored; medians of 5 takes and 5 restores.
@@ -30,6 +30,8 @@ const take = (flag, def) => {
   return v;
 };
 const statuses = take('--statuses', 100_000);
+const restoreOnly = argv.includes('--restore-only');
+if (restoreOnly) argv.splice(argv.indexOf('--restore-only'), 1);
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first.`);
 const ctx = createContext({ ...parseArgs(argv), only: new Set([1]) });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -119,6 +121,7 @@ async function journalCase() {
 
 const r = await restoreCase();
 log(`snapshot of ${statuses} statuses: take ${r.take}; restore ${r.restore}`);
+if (restoreOnly) process.exit(0);
 const j = await journalCase();
 log(`seed PATCH on ${j.n} statuses, ${j.rounds} rounds: journal on ÷ off = ${j.ratio.toFixed(3)}`);
 process.stdout.write(

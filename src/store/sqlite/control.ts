@@ -41,8 +41,14 @@ const SQLITE_ROW_JSON: RowJson = {
  * the tenant when there is one.
  */
 const INCREMENTAL = {
-  deleteAbsent: (t: TenantTable, tenant: boolean) =>
-    `DELETE FROM ${ident(t.table)} WHERE ${tenant ? 'tenant_id = ? AND ' : ''}(${t.key.map(ident).join(', ')}) NOT IN (SELECT ${t.key.map(field).join(', ')} ${ofSnapshot(t)})`,
+  /**
+   * The keys of the rows the snapshot lacks. The key is compared as one JSON array: a row value `(a, b, c) NOT IN
+   * (SELECT …)` is searched row by row, while a scalar one is looked up in an index SQLite builds once.
+   */
+  absentKeys: (t: TenantTable, tenant: boolean) =>
+    `SELECT ${t.key.map(ident).join(', ')} FROM ${ident(t.table)} r WHERE ${tenant ? 'r.tenant_id = ? AND ' : ''}json_array(${t.key.map((k) => `r.${ident(k)}`).join(', ')}) NOT IN (SELECT json_array(${t.key.map(field).join(', ')}) ${ofSnapshot(t)})`,
+  deleteByKey: (t: TenantTable) =>
+    `DELETE FROM ${ident(t.table)} WHERE ${t.key.map((k) => `${ident(k)} = ?`).join(' AND ')}`,
   upsertDiffering: (t: TenantTable, tenant: boolean) => {
     const rest = t.columns.filter((c) => !t.key.includes(c));
     return (
@@ -139,7 +145,16 @@ export function sqliteControl(db: Database.Database, tx: <R>(fn: () => R) => R):
           // collide; then the rows are rewritten whole instead.
           db.exec('SAVEPOINT restore_rows');
           try {
-            for (const t of [...ts].reverse()) run(INCREMENTAL.deleteAbsent(t, row.tenant !== null), ...tenant, name);
+            // Found first, then deleted by key, so that only the rows that go are touched.
+            for (const t of [...ts].reverse()) {
+              const gone = all<Record<string, unknown>>(
+                INCREMENTAL.absentKeys(t, row.tenant !== null),
+                ...tenant,
+                name,
+              );
+              const del = db.prepare(INCREMENTAL.deleteByKey(t));
+              for (const r of gone) del.run(...t.key.map((k) => r[k]));
+            }
             for (const t of ts) run(INCREMENTAL.upsertDiffering(t, row.tenant !== null), name, ...tenant);
             db.exec('RELEASE restore_rows');
           } catch (e) {
