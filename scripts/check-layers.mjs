@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the import direction of docs/architecture.md#layers: util → model → odata → {store, format, auth, throttle} →
-// {targeting, sim} → api → http → cli. A module may import from its own layer or from layers to its left, never to its right or a sibling.
+// {targeting, sim} → api → {admin, http} → cli. A module may import from its own layer or from layers to its left, never to its right or a sibling.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -15,6 +15,7 @@ const RANK = {
   targeting: 4,
   sim: 4,
   api: 5,
+  admin: 6,
   http: 6,
   cli: 7,
 };
@@ -51,7 +52,7 @@ for (const file of files) {
 }
 if (problems.length) {
   console.error(
-    `Layer violations (imports must point left: util → model → odata → {store, format, auth, throttle} → {targeting, sim} → api → http → cli):\n  ${problems.join('\n  ')}`,
+    `Layer violations (imports must point left: util → model → odata → {store, format, auth, throttle} → {targeting, sim} → api → {admin, http} → cli):\n  ${problems.join('\n  ')}`,
   );
   process.exit(1);
 }

@@ -7,6 +7,8 @@ import type { PlainRequest, PlainResponse } from '../util/exchange.js';
 export interface ApiRequest extends PlainRequest {
   /** Set on `$batch` items: the outer request already passed these phases once. */
   readonly batchItem?: boolean;
+  /** Set on `$batch` items: the request id of the `$batch` they came in (for the journal). */
+  readonly parentRequestId?: string;
 }
 
 export type ApiResponse = PlainResponse;

@@ -27,6 +27,10 @@ export interface ServeConfig {
   audiences: string[];
   clockSkew: number;
   logLevel: string;
+  admin: 'on' | 'off';
+  adminKey: string | undefined;
+  journalSize: number;
+  faultSeed: number | undefined;
 }
 
 type Raw = Record<string, string | undefined>;
@@ -108,5 +112,9 @@ export function resolveServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.
     audiences: list(get('audience')),
     clockSkew: int('clock-skew', get('clock-skew')!, 0, 3600),
     logLevel: get('log-level')!,
+    admin: oneOf('admin', get('admin')!, ['on', 'off'] as const),
+    adminKey: get('admin-key'),
+    journalSize: int('journal-size', get('journal-size')!, 0, 1_000_000),
+    faultSeed: get('fault-seed') === undefined ? undefined : int('fault-seed', get('fault-seed')!, 0, 2_147_483_647),
   };
 }

@@ -2,6 +2,7 @@
 /** The `appconfig-graph` command line (README.md: running it). */
 import { Command } from 'commander';
 import { isPostgresUrl } from '../store/open.js';
+import { addAdminCommand } from './admin.js';
 import { resolveServeConfig } from './config.js';
 import { addOptions, COMMAND_OPTIONS, DEFAULT_DATA_DIR } from './options.js';
 import { runSeed } from './seed.js';
@@ -48,6 +49,15 @@ serve.action(async (flags: Record<string, string | undefined>) => {
           'get a token with:',
           `  npx appconfig-graph token${config.db ? ` --db ${redact(config.db)}` : config.dataDir !== DEFAULT_DATA_DIR ? ` --db ${config.dataDir}/appconfig-graph.db` : ''}`,
           `  or POST ${server.httpsUrl ?? server.httpUrl}/<tenant>/oauth2/v2.0/token (client credentials)`,
+        ]
+      : []),
+    ...(server.admin
+      ? [
+          `control plane: ${server.httpUrl ?? server.httpsUrl}/_admin  (Authorization: Bearer <admin key>)`,
+          server.admin.keyPath
+            ? `  admin key in ${server.admin.keyPath}`
+            : '  admin key: the one given by --admin-key or ADMIN_KEY',
+          `  e.g. npx appconfig-graph admin tenants --url ${server.httpUrl ?? server.httpsUrl}${server.admin.keyPath && config.dataDir !== DEFAULT_DATA_DIR ? ` --data-dir ${config.dataDir}` : ''}`,
         ]
       : []),
   ];
@@ -97,6 +107,8 @@ addOptions(
 ).action(async (opts: Record<string, string | undefined>) => {
   await runExport(opts);
 });
+
+addAdminCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`appconfig-graph: ${err instanceof Error ? err.message : String(err)}\n`);

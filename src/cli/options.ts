@@ -125,6 +125,32 @@ const OPTIONS = [
     def: 'info',
     help: 'pino log level (silent to turn request logs off)',
   },
+  {
+    flag: 'admin',
+    arg: 'mode',
+    env: 'ADMIN',
+    def: 'on',
+    help: 'the control plane under /_admin (on) or none (off)',
+  },
+  {
+    flag: 'admin-key',
+    arg: 'key',
+    env: 'ADMIN_KEY',
+    help: 'the control plane key (default: <data-dir>/admin.key, created on first start)',
+  },
+  {
+    flag: 'journal-size',
+    arg: 'n',
+    env: 'JOURNAL_SIZE',
+    def: '10000',
+    help: 'requests the control plane journal keeps (0 = no journal)',
+  },
+  {
+    flag: 'fault-seed',
+    arg: 'n',
+    env: 'FAULT_SEED',
+    help: 'seed of the draws of fault rules with a probability and no seed of their own',
+  },
   { flag: 'tenant', arg: 'id', help: 'tenant id' },
   { flag: 'app', arg: 'id', help: 'application id (appid)' },
   {
@@ -183,6 +209,10 @@ const SERVE: readonly Use[] = [
   'audience',
   'clock-skew',
   'log-level',
+  'admin',
+  'admin-key',
+  'journal-size',
+  'fault-seed',
 ];
 
 const DATA_DIR: Use = ['data-dir', 'data directory when --db is not given'];

@@ -2,6 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
+import { createAdmin } from '../admin/app.js';
+import { FaultRules } from '../admin/faults.js';
+import { Journal } from '../admin/journal.js';
+import { ensureAdminKey } from '../admin/key.js';
 import { createApi } from '../api/app.js';
 import { MAX_BATCH_REQUESTS } from '../api/batch.js';
 import { MAX_BULK_ITEMS } from '../api/handlers/write.js';
@@ -37,6 +41,8 @@ export interface RunningServer {
   readonly store: Store;
   /** The local issuer's name, a property of the database (`iss` is `${issuerBase}/${tid}/v2.0`). */
   readonly issuerBase: string;
+  /** The control plane's key and the file it lives in (undefined when given); undefined with `--admin off`. */
+  readonly admin: { readonly key: string; readonly keyPath: string | undefined } | undefined;
   close(): Promise<void>;
 }
 
@@ -92,15 +98,33 @@ export async function startServer(
       ...(clients ? { clients } : {}),
     });
   }
+  // The control plane: its journal and fault rules are consulted by the api; off, the api pays one check each.
+  const adminOn = config.admin === 'on';
+  const journal = adminOn && config.journalSize > 0 ? new Journal(config.journalSize) : undefined;
+  const faults = adminOn ? new FaultRules(config.faultSeed) : undefined;
+  const adminKey = adminOn ? ensureAdminKey(config.dataDir, config.adminKey) : undefined;
   const api = createApi({
     store,
     verifier,
     throttle,
+    ...(journal ? { journal } : {}),
+    ...(faults ? { faults } : {}),
     settings: { pageSize: config.pageSize, publicUrl: config.publicUrl },
     ...(issuer ? { issuer } : {}),
     onInternalError: (err, req) =>
       log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
   });
+  const admin =
+    adminKey && faults
+      ? createAdmin({
+          store: store.control,
+          key: adminKey.key,
+          journal,
+          faults,
+          onInternalError: (err, req) =>
+            log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
+        })
+      : undefined;
   const metrics = createMetrics();
   const openapiTexts = new Map<Version, string>();
   const openapi = (v: Version): string => {
@@ -120,7 +144,7 @@ export async function startServer(
         ? `[${config.host}]`
         : config.host;
   if (config.port >= 0) {
-    const app = buildShell({ api, store, metrics, log, openapi });
+    const app = buildShell({ api, store, metrics, log, openapi, ...(admin ? { admin } : {}) });
     await app.listen({ port: config.port, host: config.host });
     httpUrl = `http://${hostForUrl}:${(app.server.address() as AddressInfo).port}`;
     shells.push(app);
@@ -134,7 +158,7 @@ export async function startServer(
       tls = local;
       caPath = local.caPath;
     }
-    const app = buildShell({ api, store, metrics, log, openapi, https: tls });
+    const app = buildShell({ api, store, metrics, log, openapi, https: tls, ...(admin ? { admin } : {}) });
     await app.listen({ port: config.httpsPort, host: config.host });
     httpsUrl = `https://${hostForUrl === '127.0.0.1' ? 'localhost' : hostForUrl}:${(app.server.address() as AddressInfo).port}`;
     shells.push(app);
@@ -146,6 +170,7 @@ export async function startServer(
     caPath,
     store,
     issuerBase,
+    admin: adminKey ? { key: adminKey.key, keyPath: adminKey.path } : undefined,
     async close() {
       if (closed) return;
       closed = true;

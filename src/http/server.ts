@@ -12,6 +12,7 @@ import { MAX_BULK_BODY } from '../api/request.js';
 import type { ApiRequest } from '../api/types.js';
 import { type ErrorAnswer, errorAnswer, internalErrorAnswer } from '../format/errors.js';
 import type { Store } from '../store/port.js';
+import { type EventStreamResponse, isEventStream, type PlainResponse } from '../util/exchange.js';
 import { answerProtocolEvents, createClientErrorHandler, MAX_URL_LENGTH, newIds, uriTooLong } from './client-errors.js';
 import type { Metrics } from './metrics.js';
 import { answerAndDrain } from './raw.js';
@@ -23,6 +24,11 @@ export interface ShellDeps {
   readonly log: Logger;
   readonly openapi: (version: 'v1.0' | 'beta') => string;
   readonly https?: { key: string; cert: string };
+  /** The control plane, mounted under its prefix; absent (`--admin off`) its paths are the api's, which 404s them. */
+  readonly admin?: {
+    readonly prefix: string;
+    handle(req: ApiRequest): Promise<PlainResponse | EventStreamResponse>;
+  };
 }
 
 /** One byte over the bulk limit, so the api layer sees oversized bodies and answers 413 itself. */
@@ -70,8 +76,11 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
   answerProtocolEvents(app.server);
 
   let closing = false;
+  /** Open event streams, ended when the server closes (they would otherwise hold the close forever). */
+  const streams = new Set<() => void>();
   app.addHook('preClose', (done) => {
     closing = true;
+    for (const end of streams) end();
     done();
   });
   app.addHook('onRequest', (req, reply, done) => {
@@ -162,6 +171,42 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     return reply;
   };
   app.all('/*', handler);
+  if (deps.admin) {
+    const admin = deps.admin;
+    const adminHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+      const res = await admin.handle({
+        method: req.method,
+        url: originForm(req.url),
+        headers: req.headers as Record<string, string | undefined>,
+        ...(req.body !== undefined && req.body !== null ? { body: req.body as Buffer } : {}),
+        baseUrl: `${scheme}://${req.headers.host ?? 'localhost'}`,
+        requestId: randomUUID(),
+      });
+      if (isEventStream(res)) return openStream(req, reply, res);
+      reply.code(res.status).headers(res.headers);
+      return res.body === undefined || res.status === 204 ? reply.send() : reply.send(res.body);
+    };
+    app.all(admin.prefix, adminHandler);
+    app.all(`${admin.prefix}/*`, adminHandler);
+  }
+
+  /** Server-Sent Events: headers now, then each event as it comes, a comment while idle, until either side goes. */
+  function openStream(req: FastifyRequest, reply: FastifyReply, res: EventStreamResponse): void {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(res.status, res.headers);
+    const stop = res.open((text) => raw.write(text));
+    const timer = setInterval(() => raw.write(res.keepAlive), res.keepAliveMs);
+    const end = () => {
+      if (!streams.delete(end)) return;
+      clearInterval(timer);
+      stop();
+      raw.end();
+    };
+    streams.add(end);
+    req.raw.socket.on('close', end);
+    raw.on('close', end);
+  }
   app.route({ method: app.supportedMethods.filter((m) => m !== 'GET' && m !== 'HEAD'), url: '/', handler });
   // Anything the router still does not match (it should not happen) is the api's to answer, never Fastify's 404.
   app.setNotFoundHandler(handler);

@@ -101,8 +101,49 @@ export interface SigningKeyRecord {
   readonly retiredAt: number | null;
 }
 
+/** A tenant and how many rows each tenant-scoped table holds for it. */
+export interface TenantCounts {
+  readonly tenant: string;
+  /** Table name → rows; tables without rows for the tenant are left out. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/** A snapshot kept in the store. */
+export interface SnapshotInfo {
+  readonly name: string;
+  /** The one tenant it holds, or null for every tenant. */
+  readonly tenant: string | null;
+  /** When it was taken, ISO 8601 UTC. */
+  readonly created: string;
+  /** Rows it holds, over every tenant-scoped table. */
+  readonly rows: number;
+}
+
+/**
+ * The control plane's view of a store (docs/admin.md): whole tenants and snapshots, over every tenant-scoped
+ * table the database has, including tables added after this interface was written.
+ */
+export interface ControlStore {
+  /** The tables that hold tenant data (a `tenant_id` column), parents before children. */
+  tenantTables(): Promise<readonly string[]>;
+  /** Every tenant with data, with its rows per table, ordered by tenant id. */
+  tenants(): Promise<TenantCounts[]>;
+  /** Removes every row of the tenant in one transaction; 404 when it has none. Answers the rows removed. */
+  deleteTenant(tenant: string): Promise<number>;
+  /** Copies one tenant's rows (or every tenant's) into a new snapshot; 409 on a taken name, 404 on a tenant without data. */
+  takeSnapshot(name: string, tenant?: string): Promise<SnapshotInfo>;
+  /** Every snapshot, by name. */
+  snapshots(): Promise<SnapshotInfo[]>;
+  /** Puts back exactly the rows of the snapshot's tenant (or of every tenant) in one transaction; 404 when unknown. */
+  restoreSnapshot(name: string): Promise<SnapshotInfo>;
+  /** 404 when unknown. */
+  deleteSnapshot(name: string): Promise<void>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Whole tenants and snapshots, for the control plane. */
+  readonly control: ControlStore;
   /** Creates or migrates the schema. */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */

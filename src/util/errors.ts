@@ -38,10 +38,16 @@ export const ERRORS = {
     when: "on a directory path: no such user, group or member in this tenant (`Resource '{id}' does not exist …`)",
   },
   InternalError: { status: 500, when: 'a bug: never expected, always logged with the request-id' },
+  BadGateway: { status: 502, when: 'only from a fault rule of the control plane' },
   ServiceUnavailable: { status: 503, when: 'the store is unreachable or the server is shutting down' },
+  GatewayTimeout: { status: 504, when: 'only from a fault rule of the control plane' },
 } as const satisfies Record<string, { status: number; when: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** The code the table gives a status (each status has one). */
+export const codeForStatus = (status: number): ErrorCode | undefined =>
+  (Object.keys(ERRORS) as ErrorCode[]).find((c) => ERRORS[c].status === status);
 
 export interface ErrorDetail {
   code: string;

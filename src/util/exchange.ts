@@ -22,3 +22,19 @@ export interface PlainResponse {
   /** A serialized body (JSON or text) or nothing. */
   body?: string;
 }
+
+/**
+ * An answer that stays open and sends events as they happen (Server-Sent Events): the shell writes the status
+ * and headers, calls `open` with a writer, sends `keepAlive` every `keepAliveMs` while idle, and calls the
+ * function `open` answered when the client goes or the server closes.
+ */
+export interface EventStreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  readonly keepAliveMs: number;
+  /** A comment line sent while nothing else is (`: keep-alive\n\n`), so proxies keep the connection. */
+  readonly keepAlive: string;
+  open(send: (text: string) => void): () => void;
+}
+
+export const isEventStream = (r: PlainResponse | EventStreamResponse): r is EventStreamResponse => 'open' in r;

@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/port.js';
 import { bulkCreateCases } from './conformance/bulk-create.js';
 import { concurrencyCases } from './conformance/concurrency.js';
 import type { Conformance } from './conformance/context.js';
+import { controlCases } from './conformance/control.js';
 import { crudCases } from './conformance/crud.js';
 import { directoryCases } from './conformance/directory.js';
 import { keyCases } from './conformance/keys.js';
@@ -29,6 +30,7 @@ const CASES: readonly ((c: Conformance) => void)[] = [
   keyCases,
   bulkCreateCases,
   directoryCases,
+  controlCases,
 ];
 
 export function storeConformance(kind: StoreKind): void {

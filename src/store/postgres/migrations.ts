@@ -17,6 +17,8 @@ const MIGRATIONS: readonly Migration[] = [
   // The directory: users, groups, their members and managed devices. Every statement is IF NOT EXISTS, so the
   // whole schema is applied again and only what is new is created.
   { version: 2, statements: () => schemaSql(PG_DDL) },
+  // Snapshots for the control plane, the same way.
+  { version: 3, statements: () => schemaSql(PG_DDL) },
 ];
 
 /** Brings the database (its `schema`, created when missing) up to the last version, inside the caller's transaction. */

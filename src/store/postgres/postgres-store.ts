@@ -7,6 +7,7 @@ import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import {
   type BulkItem,
+  type ControlStore,
   type IfMatch,
   isLinkItem,
   type NewEntity,
@@ -48,6 +49,7 @@ import {
 } from '../sql/statements.js';
 import { type BulkGroup, bulkPlan } from './bulk.js';
 import { connectionConfig } from './connection.js';
+import { postgresControl } from './control.js';
 import { brokePrincipalIndex, isForeignKeyViolation, isRetryable, isUniqueViolation, translate } from './errors.js';
 import { migrate } from './migrations.js';
 import { named, unnamed } from './prepared.js';
@@ -108,6 +110,7 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   private readonly pool: pg.Pool;
   private readonly schema: string | undefined;
+  readonly control: ControlStore;
 
   constructor(opts: PostgresOptions) {
     if (opts.schema !== undefined && !IDENT.test(opts.schema))
@@ -128,6 +131,11 @@ export class PostgresStore implements Store {
     });
     // A pooled connection that dies while idle is dropped by the pool; the next query gets a new one.
     this.pool.on('error', () => {});
+    this.control = postgresControl(
+      this.pool,
+      (fn) => this.op(fn),
+      (fn) => this.tx(fn),
+    );
   }
 
   /** Runs raw SQL (tests, benchmarks); not used by the service. */

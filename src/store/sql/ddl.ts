@@ -1,4 +1,5 @@
 /** Schema DDL from the table definitions; dialect differences are passed in. */
+import { controlSchemaSql } from './control.js';
 import { LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from './schema.js';
 
 export interface DdlDialect {
@@ -107,5 +108,6 @@ export function schemaSql(d: DdlDialect): string[] {
     ...queryIndexSql(d),
     `CREATE TABLE IF NOT EXISTS signing_keys (kid ${d.text} PRIMARY KEY, alg ${d.text} NOT NULL, private_jwk ${d.text} NOT NULL, public_jwk ${d.text} NOT NULL, created_at ${d.int} NOT NULL, retired_at ${d.int})`,
     `CREATE TABLE IF NOT EXISTS secrets (name ${d.text} PRIMARY KEY, value ${d.text} NOT NULL)`,
+    ...controlSchemaSql(d),
   ];
 }

@@ -14,6 +14,7 @@ import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
 import {
   type BulkItem,
+  type ControlStore,
   type IfMatch,
   isLinkItem,
   type NewEntity,
@@ -54,6 +55,7 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import { sqliteControl } from './control.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
 import { SQLITE_QUERY } from './query.js';
@@ -64,8 +66,8 @@ export interface SqliteOptions {
   readonly durability?: 'normal' | 'full';
 }
 
-/** 2: the directory tables. Every DDL statement is IF NOT EXISTS, so an older file gains only what is new. */
-const SCHEMA_VERSION = 2;
+/** 2: the directory tables; 3: snapshots. Every DDL statement is IF NOT EXISTS, so an older file gains only what is new. */
+const SCHEMA_VERSION = 3;
 const STATEMENT_CACHE_SIZE = 500;
 
 export class SqliteStore implements Store {
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** Runs a closure in one transaction; built once, since better-sqlite3 builds a wrapper per `transaction()`. */
   private readonly tx: <R>(fn: () => R) => R;
+  readonly control: ControlStore;
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -85,6 +88,7 @@ export class SqliteStore implements Store {
     for (const [name, fn] of Object.entries(SQLITE_FUNCTIONS)) this.db.function(name, { deterministic: true }, fn);
     const run = this.db.transaction((fn: () => unknown) => fn());
     this.tx = <R>(fn: () => R): R => run(fn) as R;
+    this.control = sqliteControl(this.db, this.tx);
   }
 
   /**
