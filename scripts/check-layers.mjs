@@ -1,10 +1,25 @@
 #!/usr/bin/env node
 // Checks the import direction of docs/architecture.md#layers: util → model → odata → {store, format, auth, throttle} →
-// api → http → cli. A module may import from its own layer or from layers to its left, never to its right or a sibling.
+// {targeting, sim} → api → http → cli. A module may import from its own layer or from layers to its left, never to its right or a sibling.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const RANK = { util: 0, model: 1, odata: 2, store: 3, format: 3, auth: 3, throttle: 3, api: 4, http: 5, cli: 6 };
+const RANK = {
+  util: 0,
+  model: 1,
+  odata: 2,
+  store: 3,
+  format: 3,
+  auth: 3,
+  throttle: 3,
+  targeting: 4,
+  sim: 4,
+  api: 5,
+  http: 6,
+  cli: 7,
+};
+// The pure cores may see the storage port's types, never a store's SQL.
+const PORT_ONLY = { targeting: 'store/port.ts', sim: 'store/port.ts' };
 const root = resolve('src');
 const files = [];
 const walk = (d) => {
@@ -28,12 +43,15 @@ for (const file of files) {
     const target = resolve(dirname(file), spec);
     const to = layerOf(target);
     if (!(to in RANK) || to === from) continue;
+    if (from in PORT_ONLY && to === 'store' && relative(root, target).replace(/\.js$/, '.ts') !== PORT_ONLY[from]) {
+      problems.push(`${relative('.', file)} (${from}) imports ${spec}: only ${PORT_ONLY[from]} of the store layer`);
+    }
     if (RANK[to] >= RANK[from]) problems.push(`${relative('.', file)} (${from}) imports ${spec} (${to})`);
   }
 }
 if (problems.length) {
   console.error(
-    `Layer violations (imports must point left: util → model → odata → {store, format, auth, throttle} → api → http → cli):\n  ${problems.join('\n  ')}`,
+    `Layer violations (imports must point left: util → model → odata → {store, format, auth, throttle} → {targeting, sim} → api → http → cli):\n  ${problems.join('\n  ')}`,
   );
   process.exit(1);
 }

@@ -59,11 +59,16 @@ export function parseDateTimeOffset(text: string): DateTimeParse {
 
 /** The current instant in canonical form (millisecond precision padded to 7 digits). */
 export function nowDateTimeOffset(): string {
-  const iso = new Date().toISOString(); // 2024-05-01T10:00:00.123Z
-  return `${iso.slice(0, 23)}0000Z`;
+  return dateTimeOffsetOf(Date.now());
 }
 
 /** `innerError.date` form: `YYYY-MM-DDTHH:MM:SS`, UTC, no fraction, no offset. */
 export function errorDate(d = new Date()): string {
   return d.toISOString().slice(0, 19);
+}
+
+/** The canonical form of an epoch-milliseconds instant. */
+export function dateTimeOffsetOf(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 23)}0000Z`;
 }
