@@ -4,7 +4,7 @@
  * fact itself, so a million statuses cost no composite-key strings.
  */
 import { dateTimeOffsetOf } from '../util/datetime.js';
-import { aggregateUser, type ComplianceStatus, type DeviceStatusView } from './aggregate.js';
+import { aggregateUser, type ComplianceStatus, type DeviceStatusView } from '../targeting/aggregate.js';
 import { draw } from './draw.js';
 import type { CheckinBatch, CheckinFacts, DeviceStatusFact, DeviceStatusOutcome, UserStatusOutcome } from './port.js';
 import type { SimSettings } from './settings.js';

@@ -2,7 +2,7 @@
  * An in-memory SimPort: the reference the SQL ports are held to, and the store the engine tests run on. Its
  * statuses start from targeting (targetAll + diffTargets from nothing), as a store's would.
  */
-import type { ComplianceStatus } from '../../src/sim/aggregate.js';
+import type { ComplianceStatus } from '../../src/targeting/aggregate.js';
 import type {
   CheckinBatch,
   CheckinFacts,
