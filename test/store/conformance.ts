@@ -14,6 +14,7 @@ import { directoryCases } from './conformance/directory.js';
 import { keyCases } from './conformance/keys.js';
 import { pagingCases } from './conformance/paging.js';
 import { queryCases } from './conformance/queries.js';
+import { targetingCases } from './conformance/targeting.js';
 import { upsertCases } from './conformance/upsert.js';
 import { valueCases } from './conformance/values.js';
 import { configuration, newTenant } from './fixtures.js';
@@ -29,6 +30,7 @@ const CASES: readonly ((c: Conformance) => void)[] = [
   keyCases,
   bulkCreateCases,
   directoryCases,
+  targetingCases,
 ];
 
 export function storeConformance(kind: StoreKind): void {

@@ -159,6 +159,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store', () => {
         expect(await opened[0]!.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual([
           { version: 1 },
           { version: 2 },
+          { version: 3 },
         ]);
         await opened[1]!.create('configurations', { tenant: 't' }, configuration());
       } finally {

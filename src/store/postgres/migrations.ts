@@ -3,7 +3,7 @@
  * advisory lock; DDL is transactional, so each sees the finished schema.
  */
 import type pg from 'pg';
-import { schemaSql } from '../sql/ddl.js';
+import { schemaSql, systemColumns } from '../sql/ddl.js';
 import { FOLD_COLLATION_SQL, foldFunctionSql, PG_DDL } from './ddl.js';
 
 /** Ordered schema versions; a running database is brought up to the last one by `migrate()`. */
@@ -17,6 +17,18 @@ const MIGRATIONS: readonly Migration[] = [
   // The directory: users, groups, their members and managed devices. Every statement is IF NOT EXISTS, so the
   // whole schema is applied again and only what is new is created.
   { version: 2, statements: () => schemaSql(PG_DDL) },
+  // Targeting's links from statuses to users and devices: the columns join tables made before them, then the
+  // schema (with their indexes) is applied again.
+  {
+    version: 3,
+    statements: () => [
+      ...systemColumns().map(
+        (c) =>
+          `ALTER TABLE IF EXISTS ${c.table} ADD COLUMN IF NOT EXISTS ${c.name} ${c.kind === 'int' ? PG_DDL.int : PG_DDL.text}`,
+      ),
+      ...schemaSql(PG_DDL),
+    ],
+  },
 ];
 
 /** Brings the database (its `schema`, created when missing) up to the last version, inside the caller's transaction. */

@@ -12,6 +12,7 @@ import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
+import { KeyedSerial } from '../../util/serial.js';
 import {
   type BulkItem,
   type IfMatch,
@@ -23,11 +24,12 @@ import {
   type StatusCounts,
   type Store,
   type StoredEntity,
+  type TargetingSession,
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
-import { schemaSql } from '../sql/ddl.js';
+import { schemaSql, systemColumns } from '../sql/ddl.js';
 import {
   etagMismatch,
   explainMiss,
@@ -39,6 +41,7 @@ import {
   notLinked,
   principalTaken,
 } from '../sql/errors.js';
+import type { Frag } from '../sql/fragments.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
 import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
@@ -54,9 +57,23 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import {
+  applyStatements,
+  batchesOf,
+  configurationsOf,
+  configurationsSql,
+  deviceOf,
+  directorySql,
+  linkedDeviceOf,
+  linkedStatusesSql,
+  linkedUserOf,
+  membershipOf,
+  targetingTenantsSql,
+  userOf,
+} from '../sql/targeting.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
-import { SQLITE_QUERY } from './query.js';
+import { SQLITE_BATCH, SQLITE_QUERY } from './query.js';
 
 export interface SqliteOptions {
   /** File path or `:memory:`. */
@@ -64,8 +81,11 @@ export interface SqliteOptions {
   readonly durability?: 'normal' | 'full';
 }
 
-/** 2: the directory tables. Every DDL statement is IF NOT EXISTS, so an older file gains only what is new. */
-const SCHEMA_VERSION = 2;
+/**
+ * 2: the directory tables; 3: targeting's links from statuses to users and devices. Every DDL statement is IF NOT
+ * EXISTS, so an older file gains only what is new; columns new to an existing table are added first.
+ */
+const SCHEMA_VERSION = 3;
 const STATEMENT_CACHE_SIZE = 500;
 
 export class SqliteStore implements Store {
@@ -74,6 +94,8 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** Runs a closure in one transaction; built once, since better-sqlite3 builds a wrapper per `transaction()`. */
   private readonly tx: <R>(fn: () => R) => R;
+  /** One targeting session per tenant at a time. */
+  private readonly targetingTurns = new KeyedSerial();
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -117,6 +139,13 @@ export class SqliteStore implements Store {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
     if ((row.v ?? 0) >= SCHEMA_VERSION) return;
     this.db.transaction(() => {
+      for (const c of systemColumns()) {
+        const have = this.db.prepare(`SELECT name FROM pragma_table_info('${c.table}')`).all() as { name: string }[];
+        if (have.length > 0 && !have.some((h) => h.name === c.name))
+          this.db.exec(
+            `ALTER TABLE ${c.table} ADD COLUMN ${c.name} ${c.kind === 'int' ? SQLITE_DDL.int : SQLITE_DDL.text}`,
+          );
+      }
       for (const sql of schemaSql(SQLITE_DDL)) this.db.exec(sql);
       this.db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(SCHEMA_VERSION);
     })();
@@ -403,6 +432,50 @@ export class SqliteStore implements Store {
       this.stmt(sqlOf(t).deleteScope).run(...scopeParams(t, scope));
       for (const e of items) this.insertRow(t, scope, e);
     });
+  }
+
+  // ---- targeting (docs/simulation.md#targeting-in-the-store) ----
+
+  async targeting<T>(tenant: string, work: (session: TargetingSession) => Promise<T>): Promise<T> {
+    return this.targetingTurns.run(tenant, () => work(this.targetingSession(tenant)));
+  }
+
+  async targetingTenants(): Promise<readonly string[]> {
+    return (this.stmt(targetingTenantsSql()).all() as Row[]).map((r) => r.tenant_id as string);
+  }
+
+  private all(f: Frag): Row[] {
+    return this.stmt(f.text).all(...f.params) as Row[];
+  }
+
+  private targetingSession(tenant: string): TargetingSession {
+    return {
+      configurations: async (ids) => {
+        const q = configurationsSql(SQLITE_BATCH, tenant, ids);
+        return this.tx(() => configurationsOf(this.all(q.configurations), this.all(q.assignments)));
+      },
+      directory: async (slice) => {
+        const q = directorySql(SQLITE_BATCH, tenant, slice);
+        return this.tx(() => ({
+          users: q.users ? this.all(q.users).map(userOf) : [],
+          memberships: q.memberships ? this.all(q.memberships).map(membershipOf) : [],
+          devices: q.devices ? this.all(q.devices).map(deviceOf) : [],
+        }));
+      },
+      linkedStatuses: async (slice) => {
+        const q = linkedStatusesSql(SQLITE_BATCH, tenant, slice);
+        return this.tx(() => ({
+          users: q.users ? this.all(q.users).map(linkedUserOf) : [],
+          devices: q.devices ? this.all(q.devices).map(linkedDeviceOf) : [],
+        }));
+      },
+      apply: async (changes, aggregates) => {
+        const statements = applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates));
+        this.tx(() => {
+          for (const s of statements) this.stmt(s.text).run(...s.params);
+        });
+      },
+    };
   }
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
