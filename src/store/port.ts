@@ -133,21 +133,10 @@ export interface Membership {
   readonly userId: string;
 }
 
-/**
- * Which part of the directory to read: with neither `userIds` nor `deviceIds`, all of it; else those users (the
- * ones that exist), their devices, and the devices named. Memberships only in `groupIds` (the groups the
- * assignments name), and only of the users read.
- */
-export interface DirectorySlice {
-  readonly groupIds: readonly string[];
+/** Which devices to read: with neither list, all of the tenant's; else those of the users and those named. */
+export interface DeviceSlice {
   readonly userIds?: readonly string[];
   readonly deviceIds?: readonly string[];
-}
-
-export interface TargetingDirectory {
-  readonly users: readonly TargetingUser[];
-  readonly memberships: readonly Membership[];
-  readonly devices: readonly TargetingDevice[];
 }
 
 /**
@@ -237,7 +226,11 @@ export interface UserStatusAggregate {
 export interface TargetingSession {
   /** The configurations named, or all of the tenant's, ordered by id. */
   configurations(ids?: readonly string[]): Promise<readonly TargetingConfiguration[]>;
-  directory(slice: DirectorySlice): Promise<TargetingDirectory>;
+  /** The users named that exist, or all of the tenant's. */
+  users(ids?: readonly string[]): Promise<readonly TargetingUser[]>;
+  /** The members of the groups named: all of them, or only those among `userIds`. */
+  memberships(groupIds: readonly string[], userIds?: readonly string[]): Promise<readonly Membership[]>;
+  devices(slice: DeviceSlice): Promise<readonly TargetingDevice[]>;
   linkedStatuses(slice: StatusSlice): Promise<LinkedStatuses>;
   /**
    * Applies the changes and then the aggregates, all at once (one transaction), in a fixed number of statements

@@ -54,13 +54,15 @@ import {
   configurationsOf,
   configurationsSql,
   deviceOf,
-  directorySql,
+  devicesSql,
   linkedDeviceOf,
   linkedStatusesSql,
   linkedUserOf,
   membershipOf,
+  membershipsSql,
   targetingTenantsSql,
   userOf,
+  usersSql,
 } from '../sql/targeting.js';
 import { type BulkGroup, bulkPlan } from './bulk.js';
 import { connectionConfig } from './connection.js';
@@ -598,13 +600,17 @@ export class PostgresStore implements Store {
         const q = configurationsSql(POSTGRES_BATCH, tenant, ids);
         return configurationsOf(await all(q.configurations), await all(q.assignments));
       },
-      directory: async (slice) => {
-        const q = directorySql(POSTGRES_BATCH, tenant, slice);
-        return {
-          users: q.users ? (await all(q.users)).map(userOf) : [],
-          memberships: q.memberships ? (await all(q.memberships)).map(membershipOf) : [],
-          devices: q.devices ? (await all(q.devices)).map(deviceOf) : [],
-        };
+      users: async (ids) => {
+        const q = usersSql(POSTGRES_BATCH, tenant, ids);
+        return q ? (await all(q)).map(userOf) : [];
+      },
+      memberships: async (groupIds, userIds) => {
+        const q = membershipsSql(POSTGRES_BATCH, tenant, groupIds, userIds);
+        return q ? (await all(q)).map(membershipOf) : [];
+      },
+      devices: async (slice) => {
+        const q = devicesSql(POSTGRES_BATCH, tenant, slice);
+        return q ? (await all(q)).map(deviceOf) : [];
       },
       linkedStatuses: async (slice) => {
         const q = linkedStatusesSql(POSTGRES_BATCH, tenant, slice);

@@ -9,7 +9,7 @@ import { SUBJECTS } from '../../model/resources.js';
 import { newEtag, newId } from '../../util/ids.js';
 import type {
   DeviceLink,
-  DirectorySlice,
+  DeviceSlice,
   LinkedDeviceStatus,
   LinkedUserStatus,
   Membership,
@@ -122,43 +122,57 @@ const DEVICE_FIELDS = ['userId', 'operatingSystem', 'deviceName', 'model'] as co
 const selectFields = (t: TableDef, fields: readonly string[]): string =>
   ['s.id', ...fields.map((f) => `s.${col(t, f)} AS "${f}"`)].join(', ');
 
-/** The directory slice's users, devices and memberships (see `DirectorySlice`); undefined: nothing to read. */
-export function directorySql(d: BatchDialect, tenant: string, slice: DirectorySlice) {
+const directoryTables = () => {
   const users = TABLES[SUBJECTS.user.set];
   const devices = TABLES[SUBJECTS.device.set];
-  const deviceUser = col(devices, SUBJECTS.device.userProperty!);
-  const members = Object.values(LINK_TABLES).find((l) => l.member === users)!;
-  const all = slice.userIds === undefined && slice.deviceIds === undefined;
-  const userIds = all ? undefined : (slice.userIds ?? []);
-  const deviceIds = slice.deviceIds ?? [];
-  const deviceSelect = selectFields(devices, DEVICE_FIELDS);
-  const deviceParts: Frag[] = [];
-  if (all) deviceParts.push(lookup(d, devices.table, tenant, deviceSelect, []));
-  else {
-    if (userIds!.length)
-      deviceParts.push(
-        lookup(d, devices.table, tenant, deviceSelect, [[deviceUser, userIds]], indexName(devices.table, deviceUser)),
-      );
-    if (deviceIds.length) deviceParts.push(lookup(d, devices.table, tenant, deviceSelect, [['id', deviceIds]]));
-  }
-  const noUsers = userIds !== undefined && userIds.length === 0;
   return {
-    users: noUsers ? undefined : lookup(d, users.table, tenant, selectFields(users, USER_FIELDS), [['id', userIds]]),
-    devices: deviceParts.length ? join(deviceParts, ' UNION ') : undefined,
-    memberships:
-      noUsers || slice.groupIds.length === 0
-        ? undefined
-        : lookup(
-            d,
-            members.table,
-            tenant,
-            `s.${members.ownerColumn} AS group_id, s.${members.memberColumn} AS user_id`,
-            [
-              [members.ownerColumn, slice.groupIds],
-              [members.memberColumn, userIds],
-            ],
-          ),
+    users,
+    devices,
+    deviceUser: col(devices, SUBJECTS.device.userProperty!),
+    members: Object.values(LINK_TABLES).find((l) => l.member === users)!,
   };
+};
+
+/** The users named (or all); undefined: nothing to read. */
+export function usersSql(d: BatchDialect, tenant: string, ids: readonly string[] | undefined): Frag | undefined {
+  const { users } = directoryTables();
+  if (ids?.length === 0) return undefined;
+  return lookup(d, users.table, tenant, selectFields(users, USER_FIELDS), [['id', ids]]);
+}
+
+/** Members of the groups named, all or among `userIds`; undefined: nothing to read. */
+export function membershipsSql(
+  d: BatchDialect,
+  tenant: string,
+  groupIds: readonly string[],
+  userIds: readonly string[] | undefined,
+): Frag | undefined {
+  const { members } = directoryTables();
+  if (groupIds.length === 0 || userIds?.length === 0) return undefined;
+  return lookup(
+    d,
+    members.table,
+    tenant,
+    `s.${members.ownerColumn} AS group_id, s.${members.memberColumn} AS user_id`,
+    [
+      [members.ownerColumn, groupIds],
+      [members.memberColumn, userIds],
+    ],
+  );
+}
+
+/** The devices of the slice (see `DeviceSlice`); undefined: nothing to read. */
+export function devicesSql(d: BatchDialect, tenant: string, slice: DeviceSlice): Frag | undefined {
+  const { devices, deviceUser } = directoryTables();
+  const select = selectFields(devices, DEVICE_FIELDS);
+  if (slice.userIds === undefined && slice.deviceIds === undefined) return lookup(d, devices.table, tenant, select, []);
+  const parts: Frag[] = [];
+  if (slice.userIds?.length)
+    parts.push(
+      lookup(d, devices.table, tenant, select, [[deviceUser, slice.userIds]], indexName(devices.table, deviceUser)),
+    );
+  if (slice.deviceIds?.length) parts.push(lookup(d, devices.table, tenant, select, [['id', slice.deviceIds]]));
+  return parts.length ? join(parts, ' UNION ') : undefined;
 }
 
 export const membershipOf = (r: Row): Membership => ({ groupId: r.group_id as string, userId: r.user_id as string });

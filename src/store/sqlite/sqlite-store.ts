@@ -63,13 +63,15 @@ import {
   configurationsOf,
   configurationsSql,
   deviceOf,
-  directorySql,
+  devicesSql,
   linkedDeviceOf,
   linkedStatusesSql,
   linkedUserOf,
   membershipOf,
+  membershipsSql,
   targetingTenantsSql,
   userOf,
+  usersSql,
 } from '../sql/targeting.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
@@ -454,13 +456,17 @@ export class SqliteStore implements Store {
         const q = configurationsSql(SQLITE_BATCH, tenant, ids);
         return this.tx(() => configurationsOf(this.all(q.configurations), this.all(q.assignments)));
       },
-      directory: async (slice) => {
-        const q = directorySql(SQLITE_BATCH, tenant, slice);
-        return this.tx(() => ({
-          users: q.users ? this.all(q.users).map(userOf) : [],
-          memberships: q.memberships ? this.all(q.memberships).map(membershipOf) : [],
-          devices: q.devices ? this.all(q.devices).map(deviceOf) : [],
-        }));
+      users: async (ids) => {
+        const q = usersSql(SQLITE_BATCH, tenant, ids);
+        return q ? this.all(q).map(userOf) : [];
+      },
+      memberships: async (groupIds, userIds) => {
+        const q = membershipsSql(SQLITE_BATCH, tenant, groupIds, userIds);
+        return q ? this.all(q).map(membershipOf) : [];
+      },
+      devices: async (slice) => {
+        const q = devicesSql(SQLITE_BATCH, tenant, slice);
+        return q ? this.all(q).map(deviceOf) : [];
       },
       linkedStatuses: async (slice) => {
         const q = linkedStatusesSql(SQLITE_BATCH, tenant, slice);

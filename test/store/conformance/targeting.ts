@@ -284,31 +284,34 @@ export function targetingCases(c: Conformance): void {
       ]);
       expect(await session(tenant, (s) => s.configurations(['c2']))).toHaveLength(1);
 
-      const whole = await session(tenant, (s) => s.directory({ groupIds: ['g1'] }));
-      expect(whole.users.map((u) => u.id).sort()).toEqual(['u1', 'u2', 'u3']);
-      expect(whole.memberships.map((m) => `${m.groupId}:${m.userId}`).sort()).toEqual(['g1:u1', 'g1:u2']);
-      expect(whole.devices.map((d) => d.id).sort()).toEqual(['d1', 'd2', 'd3']);
-      expect(whole.devices.find((d) => d.id === 'd2')).toEqual({
+      const everyone = await session(tenant, (s) => s.users());
+      expect(everyone.map((u) => u.id).sort()).toEqual(['u1', 'u2', 'u3']);
+      expect(everyone.find((u) => u.id === 'u1')).toEqual({ id: 'u1', userPrincipalName: 'a@x.com', displayName: 'a' });
+      expect((await session(tenant, (s) => s.users(['u2', 'nobody', 'u2']))).map((u) => u.id)).toEqual(['u2']);
+      expect(await session(tenant, (s) => s.users([]))).toEqual([]);
+
+      const pairs = (list: readonly { groupId: string; userId: string }[]) =>
+        list.map((m) => `${m.groupId}:${m.userId}`).sort();
+      expect(pairs(await session(tenant, (s) => s.memberships(['g1'])))).toEqual(['g1:u1', 'g1:u2']);
+      expect(pairs(await session(tenant, (s) => s.memberships(['g1', 'g2'], ['u1'])))).toEqual(['g1:u1', 'g2:u1']);
+      expect(await session(tenant, (s) => s.memberships([], ['u1']))).toEqual([]);
+
+      const ids = (list: readonly { id: string }[]) => list.map((d) => d.id).sort();
+      const devices = await session(tenant, (s) => s.devices({}));
+      expect(ids(devices)).toEqual(['d1', 'd2', 'd3']);
+      expect(devices.find((d) => d.id === 'd2')).toEqual({
         id: 'd2',
         userId: 'u2',
         operatingSystem: 'Android',
         deviceName: 'd2-name',
         model: 'iPhone 15',
       });
-      expect(whole.users.find((u) => u.id === 'u1')).toEqual({
-        id: 'u1',
-        userPrincipalName: 'a@x.com',
-        displayName: 'a',
-      });
-
-      const some = await session(tenant, (s) =>
-        s.directory({ groupIds: ['g1', 'g2'], userIds: ['u1'], deviceIds: ['d3'] }),
-      );
-      expect(some.users.map((u) => u.id)).toEqual(['u1']);
-      expect(some.memberships.map((m) => `${m.groupId}:${m.userId}`).sort()).toEqual(['g1:u1', 'g2:u1']);
-      expect(some.devices.map((d) => d.id).sort()).toEqual(['d1', 'd3']);
-      const none = await session(tenant, (s) => s.directory({ groupIds: ['g1'], userIds: [], deviceIds: [] }));
-      expect(none).toEqual({ users: [], memberships: [], devices: [] });
+      expect(ids(await session(tenant, (s) => s.devices({ userIds: ['u1'], deviceIds: ['d3'] })))).toEqual([
+        'd1',
+        'd3',
+      ]);
+      expect(ids(await session(tenant, (s) => s.devices({ userIds: ['u2'], deviceIds: ['d2'] })))).toEqual(['d2']);
+      expect(await session(tenant, (s) => s.devices({ userIds: [] }))).toEqual([]);
       expect(await store.targetingTenants()).toContain(tenant);
     });
 
@@ -376,7 +379,7 @@ export function targetingCases(c: Conformance): void {
       expect(await all('deviceStatuses', { tenant: b, configId: 'shared' })).toEqual([]);
       const inA = await session(a, (s) => s.linkedStatuses({ configurationIds: ['shared'] }));
       expect(inA.users.map((u) => u.status)).toEqual(['error']);
-      expect((await session(b, (s) => s.directory({ groupIds: [], userIds: ['u1'] }))).devices).toHaveLength(1);
+      expect(await session(b, (s) => s.devices({ userIds: ['u1'] }))).toHaveLength(1);
     });
 
     it('runs sessions of one tenant one at a time', async () => {
