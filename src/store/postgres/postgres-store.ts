@@ -621,7 +621,8 @@ export class PostgresStore implements Store {
       },
       apply: async (changes, aggregates) => {
         // Already inside the session's transaction: all or nothing with it.
-        for (const s of applyStatements(POSTGRES_BATCH, tenant, batchesOf(changes, aggregates))) await all(s);
+        const steps = applyStatements(POSTGRES_BATCH, tenant, batchesOf(changes, aggregates));
+        for (let step = steps.next(); !step.done; ) step = steps.next(await all(step.value));
       },
     };
   }

@@ -405,9 +405,10 @@ const assignments = (columns: readonly string[], except: readonly string[]): str
 /**
  * The statements of one `apply`, in order, each with its parameters; a batch with no rows has none. The order
  * matters: statuses leave before others take their principal names, renames free a name before another row can
- * claim it, and the aggregates come last, over rows that exist by then.
+ * claim it, and the aggregates come last, over rows that exist by then. The caller runs each statement yielded
+ * and passes back the rows it returned (one statement's answer decides what the next one inserts).
  */
-export function applyStatements(d: BatchDialect, tenant: string, b: TargetingBatches): Frag[] {
+export function* applyStatements(d: BatchDialect, tenant: string, b: TargetingBatches): Generator<Frag, void, Row[]> {
   const u = USERS();
   const v = DEVICES();
   const [, parent] = u.scopeColumns as [string, string];
@@ -420,7 +421,6 @@ export function applyStatements(d: BatchDialect, tenant: string, b: TargetingBat
   const uid = u.link!.idColumn;
   const pkey = u.principalKeyColumn!;
   const dl = v.link!;
-  const out: Frag[] = [];
   // The batch as a materialized `c`, so each store reads it once and finds each row's status by index (SQLite
   // would otherwise scan the tenant's statuses once per batch row).
   const batch = (columns: readonly SystemColumn[], rows: readonly (readonly unknown[])[]) =>
@@ -430,39 +430,30 @@ export function applyStatements(d: BatchDialect, tenant: string, b: TargetingBat
 
   // Statuses no longer targeted.
   if (b.unassignDevices.length)
-    out.push(
-      sql`${batch(KEY_ROW, b.unassignDevices)}UPDATE ${raw(v.table)} AS s SET ${raw(`${vstatus} = ${NA}`)}, etag = ${E()} FROM c WHERE ${on(`s.${dl.idColumn} = c.sid`)}`,
-    );
+    yield sql`${batch(KEY_ROW, b.unassignDevices)}UPDATE ${raw(v.table)} AS s SET ${raw(`${vstatus} = ${NA}`)}, etag = ${E()} FROM c WHERE ${on(`s.${dl.idColumn} = c.sid`)}`;
   if (b.unassignUsers.length)
-    out.push(
-      sql`${batch(KEY_ROW, b.unassignUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${ustatus} = ${NA}`)}, etag = ${E()} FROM c WHERE ${on(`s.${uid} = c.sid AND s.${ustatus} <> ${NA}`)}`,
-    );
+    yield sql`${batch(KEY_ROW, b.unassignUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${ustatus} = ${NA}`)}, etag = ${E()} FROM c WHERE ${on(`s.${uid} = c.sid AND s.${ustatus} <> ${NA}`)}`;
 
   // Users whose names or device count changed: free a name that changes, drop another row holding the new name
   // (a client's or a departed user's: the directory gives the name to this user), then write.
   const current = `s.${uid} = c.uid AND s.${ustatus} <> ${NA}`;
   const carried = `${col(u, 'userPrincipalName')} = c.upn, ${pkey} = c.pkey, ${col(u, 'userDisplayName')} = c.uname, ${col(u, 'devicesCount')} = c.n`;
   if (b.updateUsers.length) {
-    out.push(
-      sql`${batch(USER_ROW, b.updateUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${pkey} = NULL`)} FROM c WHERE ${on(`${current} AND ${d.distinct(`s.${pkey}`, 'c.pkey')}`)}`,
-    );
-    out.push(
-      sql`${batch(USER_ROW, b.updateUsers)}DELETE FROM ${raw(u.table)} WHERE tenant_id = ${T()} AND (${raw(parent)}, id) IN (SELECT ${raw(`s.${parent}, s.id`)} FROM c JOIN ${raw(u.table)} AS s ON ${on(`s.${pkey} = c.pkey AND ${d.distinct(`s.${uid}`, 'c.uid')}`)})`,
-    );
-    out.push(
-      sql`${batch(USER_ROW, b.updateUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(carried)}, etag = ${E()} FROM c WHERE ${on(current)}`,
-    );
+    yield sql`${batch(USER_ROW, b.updateUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${pkey} = NULL`)} FROM c WHERE ${on(`${current} AND ${d.distinct(`s.${pkey}`, 'c.pkey')}`)}`;
+    yield sql`${batch(USER_ROW, b.updateUsers)}DELETE FROM ${raw(u.table)} WHERE tenant_id = ${T()} AND (${raw(parent)}, id) IN (SELECT ${raw(`s.${parent}, s.id`)} FROM c JOIN ${raw(u.table)} AS s ON ${on(`s.${pkey} = c.pkey AND ${d.distinct(`s.${uid}`, 'c.uid')}`)})`;
+    yield sql`${batch(USER_ROW, b.updateUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(carried)}, etag = ${E()} FROM c WHERE ${on(current)}`;
   }
 
   // Newly targeted users: a row of the configuration holding the user's name is adopted; else the user's own
   // earlier (notAssigned) row is reused; else a row is inserted. A user keeps one linked row per configuration.
   if (b.createUsers.length) {
-    out.push(
-      sql`${batch(USER_ROW, b.createUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${uid} = NULL`)} FROM c WHERE ${on(`s.${uid} = c.uid`)} AND EXISTS (SELECT 1 FROM ${raw(u.table)} AS h WHERE h.tenant_id = ${T()} AND ${raw(`h.${parent} = c.cfg AND h.${pkey} = c.pkey AND h.id <> s.id`)})`,
-    );
-    out.push(
-      sql`${batch(USER_ROW, b.createUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${carried}, ${ustatus} = c.st`)}, etag = ${E()} FROM c WHERE ${on(`s.${uid} = c.uid`)}`,
-    );
+    yield sql`${batch(USER_ROW, b.createUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${uid} = NULL`)} FROM c WHERE ${on(`s.${uid} = c.uid`)} AND EXISTS (SELECT 1 FROM ${raw(u.table)} AS h WHERE h.tenant_id = ${T()} AND ${raw(`h.${parent} = c.cfg AND h.${pkey} = c.pkey AND h.id <> s.id`)})`;
+    const reused =
+      yield sql`${batch(USER_ROW, b.createUsers)}UPDATE ${raw(u.table)} AS s SET ${raw(`${carried}, ${ustatus} = c.st`)}, etag = ${E()} FROM c WHERE ${on(`s.${uid} = c.uid`)} RETURNING ${raw(`${parent} AS cfg, ${uid} AS uid`)}`;
+    // The rest are inserted (or adopt a row of their name). Known here rather than by a NOT EXISTS in the INSERT,
+    // which PostgreSQL may plan as a scan of the table the statement is appending to.
+    const done = new Set(reused.map((r) => `${r.cfg}\u0000${r.uid}`));
+    const fresh = b.createUsers.filter((r) => !done.has(`${r[0]}\u0000${r[1]}`));
     const shape = insertShape(u, tenant, etagValue, {
       id: 'c.rid',
       [pkey]: 'c.pkey',
@@ -473,9 +464,8 @@ export function applyStatements(d: BatchDialect, tenant: string, b: TargetingBat
       [uid]: 'c.uid',
     });
     const update = assignments(shape.columns, ['tenant_id', parent, 'id', col(u, 'lastReportedDateTime')]);
-    out.push(
-      sql`${batch(USER_ROW, b.createUsers)}INSERT INTO ${raw(u.table)} (${raw(shape.columns.join(', '))}) SELECT ${join(shape.values, ', ')} FROM c WHERE NOT EXISTS (SELECT 1 FROM ${raw(u.table)} AS s WHERE ${on(`s.${uid} = c.uid`)}) ON CONFLICT (${raw(`${u.scopeColumns.join(', ')}, ${pkey}`)}) DO UPDATE SET ${raw(update)}`,
-    );
+    if (fresh.length)
+      yield sql`${batch(USER_ROW, fresh)}INSERT INTO ${raw(u.table)} (${raw(shape.columns.join(', '))}) SELECT ${join(shape.values, ', ')} FROM c WHERE 1 = 1 ON CONFLICT (${raw(`${u.scopeColumns.join(', ')}, ${pkey}`)}) DO UPDATE SET ${raw(update)}`;
   }
 
   // Devices: carried fields (and, on a restart, the status); newly targeted ones by the device's id as the row's
@@ -490,9 +480,7 @@ export function applyStatements(d: BatchDialect, tenant: string, b: TargetingBat
     `${col(v, 'platform')} = c.platform`,
   ].join(', ');
   if (b.updateDevices.length)
-    out.push(
-      sql`${batch(DEVICE_ROW, b.updateDevices)}UPDATE ${raw(v.table)} AS s SET ${raw(`${carriedDevice}, ${vstatus} = COALESCE(c.st, s.${vstatus})`)}, etag = ${E()} FROM c WHERE ${on(`s.${dl.idColumn} = c.did`)}`,
-    );
+    yield sql`${batch(DEVICE_ROW, b.updateDevices)}UPDATE ${raw(v.table)} AS s SET ${raw(`${carriedDevice}, ${vstatus} = COALESCE(c.st, s.${vstatus})`)}, etag = ${E()} FROM c WHERE ${on(`s.${dl.idColumn} = c.did`)}`;
   if (b.createDevices.length) {
     const shape = insertShape(v, tenant, etagValue, {
       id: 'c.did',
@@ -513,17 +501,12 @@ export function applyStatements(d: BatchDialect, tenant: string, b: TargetingBat
       col(v, 'lastReportedDateTime'),
       col(v, 'complianceGracePeriodExpirationDateTime'),
     ];
-    out.push(
-      sql`${batch(DEVICE_ROW, b.createDevices)}INSERT INTO ${raw(v.table)} (${raw(shape.columns.join(', '))}) SELECT ${join(shape.values, ', ')} FROM c WHERE 1 = 1 ON CONFLICT (${raw(`${v.scopeColumns.join(', ')}, id`)}) DO UPDATE SET ${raw(assignments(shape.columns, kept))}`,
-    );
+    yield sql`${batch(DEVICE_ROW, b.createDevices)}INSERT INTO ${raw(v.table)} (${raw(shape.columns.join(', '))}) SELECT ${join(shape.values, ', ')} FROM c WHERE 1 = 1 ON CONFLICT (${raw(`${v.scopeColumns.join(', ')}, id`)}) DO UPDATE SET ${raw(assignments(shape.columns, kept))}`;
   }
 
   // User statuses aggregated again from their devices'.
   if (b.aggregates.length)
-    out.push(
-      sql`${batch(AGGREGATE_ROW, b.aggregates)}UPDATE ${raw(u.table)} AS s SET ${raw(`${ustatus} = c.st, ${col(u, 'devicesCount')} = c.n, ${col(u, 'lastReportedDateTime')} = COALESCE(c.last, s.${col(u, 'lastReportedDateTime')})`)}, etag = ${E()} FROM c WHERE ${on(current)}`,
-    );
-  return out;
+    yield sql`${batch(AGGREGATE_ROW, b.aggregates)}UPDATE ${raw(u.table)} AS s SET ${raw(`${ustatus} = c.st, ${col(u, 'devicesCount')} = c.n, ${col(u, 'lastReportedDateTime')} = COALESCE(c.last, s.${col(u, 'lastReportedDateTime')})`)}, etag = ${E()} FROM c WHERE ${on(current)}`;
 }
 
 /** The tenants with any configuration. */

@@ -476,9 +476,13 @@ export class SqliteStore implements Store {
         }));
       },
       apply: async (changes, aggregates) => {
-        const statements = applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates));
         this.tx(() => {
-          for (const s of statements) this.stmt(s.text).run(...s.params);
+          const steps = applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates));
+          for (let step = steps.next(); !step.done; ) {
+            const st = this.stmt(step.value.text);
+            const rows = st.reader ? (st.all(...step.value.params) as Row[]) : (st.run(...step.value.params), []);
+            step = steps.next(rows);
+          }
         });
       },
     };
