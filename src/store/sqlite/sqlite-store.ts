@@ -480,7 +480,9 @@ export class SqliteStore implements Store {
           const steps = applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates));
           for (let step = steps.next(); !step.done; ) {
             const st = this.stmt(step.value.text);
-            const rows = st.reader ? (st.all(...step.value.params) as Row[]) : (st.run(...step.value.params), []);
+            let rows: Row[] = [];
+            if (st.reader) rows = st.all(...step.value.params) as Row[];
+            else st.run(...step.value.params);
             step = steps.next(rows);
           }
         });
