@@ -22,6 +22,7 @@ import { ensureLocalTls } from '../http/tls.js';
 import type { Version } from '../model/edm.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
+import { reconcile } from '../targeting/retarget.js';
 import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../throttle/index.js';
 import type { ServeConfig } from './config.js';
 
@@ -59,6 +60,10 @@ export async function startServer(
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   const store = await openStore({ db: config.db, dataDir: config.dataDir, durability: config.durability });
+  // Statuses follow every write before its answer; a crash between the two is mended here, before serving.
+  const mended = await reconcile(store);
+  if (Object.values(mended).some((n) => n > 0))
+    log.info({ targeting: mended }, 'statuses brought in step with targeting');
   // The database names the local issuer, not this server's URL: tokens outlive port changes and restarts.
   const issuerBase = await databaseIssuerBase(store);
   let throttle: Throttle = noThrottle;

@@ -18,6 +18,18 @@ export type SetName =
   | 'groups'
   | 'managedDevices';
 
+/**
+ * What one status of a set reports on: a directory user or a managed device. Targeting creates and keeps such
+ * statuses for the users and devices a configuration targets (docs/simulation.md#targeting-in-the-store).
+ */
+export type StatusSubject = 'user' | 'device';
+
+/** Where the subjects of statuses live: the directory's users, Intune's managed devices (with their user). */
+export const SUBJECTS: Readonly<Record<StatusSubject, { readonly set: SetName; readonly userProperty?: string }>> = {
+  user: { set: 'users' },
+  device: { set: 'managedDevices', userProperty: 'userId' },
+};
+
 /** Which permissions guard a set (src/auth/permissions.ts holds the permissions of each). */
 export type Access = 'deviceAppManagement' | 'users' | 'groups' | 'groupMembers' | 'managedDevices';
 
@@ -39,6 +51,11 @@ interface EntitySetDef {
   readonly principalKey?: 'userPrincipalName';
   /** The key-less upsert PATCH on the collection (the seed endpoint) matches by `principalKey`. */
   readonly upsertByPrincipal?: boolean;
+  /**
+   * The set's entities are statuses of the configuration for one user or device each: targeting keeps them in step
+   * with assignments and the directory, linked to their subject by internal columns that are no Graph property.
+   */
+  readonly targets?: StatusSubject;
   /** Entra ID directory objects: Graph's directory conventions apply (docs/api.md#the-directory). */
   readonly directory?: boolean;
   readonly access: Access;
@@ -71,6 +88,7 @@ const DEFS: readonly EntitySetDef[] = [
     container: 'configurations',
     principalKey: 'userPrincipalName',
     upsertByPrincipal: true,
+    targets: 'user',
     access: 'deviceAppManagement',
     searchable: ['userDisplayName', 'userPrincipalName'],
   },
@@ -79,6 +97,7 @@ const DEFS: readonly EntitySetDef[] = [
     segment: 'deviceStatuses',
     entityType: 'managedDeviceMobileAppConfigurationDeviceStatus',
     container: 'configurations',
+    targets: 'device',
     access: 'deviceAppManagement',
     searchable: ['deviceDisplayName', 'userName', 'userPrincipalName'],
   },

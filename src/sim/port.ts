@@ -3,7 +3,7 @@
  * costs a handful of statements per few thousand devices, never one per status (docs/simulation.md#the-port).
  * Every call is scoped to one tenant; ids are unique within it. Times are canonical Edm.DateTimeOffset text.
  */
-import type { ComplianceStatus } from './aggregate.js';
+import type { ComplianceStatus } from '../targeting/aggregate.js';
 
 /** A device's place in the schedule, computed by the engine from the seed (see schedule.ts). */
 export interface DeviceSchedule {

@@ -3,8 +3,9 @@
  * facts read, the check-in times and the settings. Facts are grouped in nested maps and outcomes keyed by the
  * fact itself, so a million statuses cost no composite-key strings.
  */
+
+import { aggregateUser, type ComplianceStatus, type DeviceStatusView } from '../targeting/aggregate.js';
 import { dateTimeOffsetOf } from '../util/datetime.js';
-import { aggregateUser, type ComplianceStatus, type DeviceStatusView } from './aggregate.js';
 import { draw } from './draw.js';
 import type { CheckinBatch, CheckinFacts, DeviceStatusFact, DeviceStatusOutcome, UserStatusOutcome } from './port.js';
 import type { SimSettings } from './settings.js';

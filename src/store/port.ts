@@ -140,6 +140,144 @@ export interface ControlStore {
   deleteSnapshot(name: string): Promise<void>;
 }
 
+// ---- Targeting (docs/simulation.md#targeting-in-the-store) ----
+// The store reads what targeting needs and writes what it decided; the rules live above the store (targeting/).
+// Shapes mirror targeting's own (targeting/types.ts, targeting/diff.ts) so its values pass straight through.
+
+/** A configuration as targeting sees it. */
+export interface TargetingConfiguration {
+  readonly id: string;
+  /** The concrete type (`iosMobileAppConfiguration`). */
+  readonly type: string;
+  /** Each assignment's `target`, as stored (a complex value with its `@odata.type`), in key order. */
+  readonly targets: readonly unknown[];
+}
+
+export interface TargetingUser {
+  readonly id: string;
+  readonly userPrincipalName: string | null;
+  readonly displayName: string | null;
+}
+
+export interface TargetingDevice {
+  readonly id: string;
+  readonly userId: string | null;
+  readonly operatingSystem: string | null;
+  readonly deviceName: string | null;
+  readonly model: string | null;
+}
+
+export interface Membership {
+  readonly groupId: string;
+  readonly userId: string;
+}
+
+/** Which devices to read: with neither list, all of the tenant's; else those of the users and those named. */
+export interface DeviceSlice {
+  readonly userIds?: readonly string[];
+  readonly deviceIds?: readonly string[];
+}
+
+/**
+ * Which linked statuses to read, of these configurations: with neither `userIds` nor `deviceIds`, all of them; else
+ * the user statuses of those users, and the device statuses of the devices named or whose user is named.
+ */
+export interface StatusSlice {
+  readonly configurationIds: readonly string[];
+  readonly userIds?: readonly string[];
+  readonly deviceIds?: readonly string[];
+}
+
+/** A complianceStatus member name (`unknown`, `notAssigned`, …). */
+export type StatusName = string;
+
+/** What a linked user status carries for targeting. */
+export interface UserLink {
+  readonly userId: string;
+  readonly userPrincipalName: string | null;
+  readonly userDisplayName: string | null;
+  readonly devicesCount: number;
+}
+
+/** What a linked device status carries for targeting. */
+export interface DeviceLink {
+  readonly deviceId: string;
+  readonly userId: string | null;
+  readonly applicable: boolean;
+  readonly deviceDisplayName: string | null;
+  readonly userName: string | null;
+  readonly userPrincipalName: string | null;
+  readonly deviceModel: string | null;
+  readonly platform: number;
+}
+
+/** A linked status that is not `notAssigned`: one current target, with its status. */
+export type LinkedUserStatus = UserLink & {
+  readonly configurationId: string;
+  readonly status: StatusName;
+  readonly lastReportedDateTime: string;
+};
+export type LinkedDeviceStatus = DeviceLink & {
+  readonly configurationId: string;
+  readonly status: StatusName;
+  readonly lastReportedDateTime: string;
+};
+
+export interface LinkedStatuses {
+  readonly users: readonly LinkedUserStatus[];
+  readonly devices: readonly LinkedDeviceStatus[];
+}
+
+/**
+ * One configuration's change of targets (targeting/diff.ts `TargetDiff`). Created statuses start with the status
+ * given and `lastReportedDateTime` 0001-01-01 (never reported). A created user status takes over a row of the
+ * configuration with the same `userPrincipalName` (compared without case) if there is one, and a created device
+ * status a row whose id is the device's id: a status a client or an import made is adopted, never doubled.
+ */
+export interface TargetChange {
+  readonly configurationId: string;
+  readonly create: {
+    readonly users: readonly (UserLink & { readonly status: StatusName })[];
+    readonly devices: readonly (DeviceLink & { readonly status: StatusName })[];
+  };
+  /** Ids of users and devices no longer targeted: their statuses become `notAssigned` (and stay linked). */
+  readonly notAssigned: { readonly users: readonly string[]; readonly devices: readonly string[] };
+  /** Carried fields changed; the status stays. */
+  readonly update: { readonly users: readonly UserLink[]; readonly devices: readonly DeviceLink[] };
+  /** Applicability flipped: the carried fields and the status given. */
+  readonly restart: readonly (DeviceLink & { readonly status: StatusName })[];
+}
+
+/** A user status aggregated again from its devices' (targeting/aggregate.ts), written over the linked row. */
+export interface UserStatusAggregate {
+  readonly configurationId: string;
+  readonly userId: string;
+  readonly status: StatusName;
+  readonly devicesCount: number;
+  /** Null: keep the stored value. */
+  readonly lastReportedDateTime: string | null;
+}
+
+/**
+ * One tenant's targeting work: reads of the slice a change touches and the write that follows, with no other
+ * session of the tenant in between (PostgreSQL: across instances, in one transaction).
+ */
+export interface TargetingSession {
+  /** The configurations named, or all of the tenant's, ordered by id. */
+  configurations(ids?: readonly string[]): Promise<readonly TargetingConfiguration[]>;
+  /** The users named that exist, or all of the tenant's. */
+  users(ids?: readonly string[]): Promise<readonly TargetingUser[]>;
+  /** The members of the groups named: all of them, or only those among `userIds`. */
+  memberships(groupIds: readonly string[], userIds?: readonly string[]): Promise<readonly Membership[]>;
+  devices(slice: DeviceSlice): Promise<readonly TargetingDevice[]>;
+  linkedStatuses(slice: StatusSlice): Promise<LinkedStatuses>;
+  /**
+   * Applies the changes and then the aggregates, all at once (one transaction), in a fixed number of statements
+   * whatever the number of rows. An aggregate for a user with no targeted status is skipped.
+   */
+  apply(changes: readonly TargetChange[], aggregates: readonly UserStatusAggregate[]): Promise<void>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Whole tenants and snapshots, for the control plane. */
@@ -180,6 +318,11 @@ export interface Store {
 
   /** The `assign` action: replaces the configuration's assignments. */
   replaceAssignments(scope: Scope, items: readonly NewEntity[]): Promise<void>;
+
+  /** Runs `work` as the tenant's only targeting session until it settles (docs/simulation.md#targeting-in-the-store). */
+  targeting<T>(tenant: string, work: (session: TargetingSession) => Promise<T>): Promise<T>;
+  /** The tenants that have any configuration (for the reconcile at start). */
+  targetingTenants(): Promise<readonly string[]>;
 
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   insertSigningKey(k: SigningKeyRecord): Promise<void>;

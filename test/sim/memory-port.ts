@@ -2,7 +2,7 @@
  * An in-memory SimPort: the reference the SQL ports are held to, and the store the engine tests run on. Its
  * statuses start from targeting (targetAll + diffTargets from nothing), as a store's would.
  */
-import type { ComplianceStatus } from '../../src/sim/aggregate.js';
+
 import type {
   CheckinBatch,
   CheckinFacts,
@@ -13,6 +13,7 @@ import type {
   SimPort,
 } from '../../src/sim/port.js';
 import { isDue } from '../../src/sim/schedule.js';
+import type { ComplianceStatus } from '../../src/targeting/aggregate.js';
 import { diffTargets } from '../../src/targeting/diff.js';
 import { targetAll } from '../../src/targeting/targets.js';
 import type { ConfigurationInput, Directory } from '../../src/targeting/types.js';

@@ -1,11 +1,11 @@
 /** sim/resolve.ts: what one check-in does to the statuses it finds. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ComplianceStatus } from '../../src/sim/aggregate.js';
 import { draw } from '../../src/sim/draw.js';
 import type { CheckinFacts, DeviceStatusFact } from '../../src/sim/port.js';
 import { resolveCheckins, type Visit } from '../../src/sim/resolve.js';
 import { simSettings } from '../../src/sim/settings.js';
+import type { ComplianceStatus } from '../../src/targeting/aggregate.js';
 import { dateTimeOffsetOf } from '../../src/util/datetime.js';
 
 const T = Date.UTC(2026, 0, 1, 6);

@@ -15,6 +15,7 @@ import { directoryCases } from './conformance/directory.js';
 import { keyCases } from './conformance/keys.js';
 import { pagingCases } from './conformance/paging.js';
 import { queryCases } from './conformance/queries.js';
+import { targetingCases } from './conformance/targeting.js';
 import { upsertCases } from './conformance/upsert.js';
 import { valueCases } from './conformance/values.js';
 import { configuration, newTenant } from './fixtures.js';
@@ -31,6 +32,7 @@ const CASES: readonly ((c: Conformance) => void)[] = [
   bulkCreateCases,
   directoryCases,
   controlCases,
+  targetingCases,
 ];
 
 export function storeConformance(kind: StoreKind): void {

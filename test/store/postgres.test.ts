@@ -160,6 +160,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store', () => {
           { version: 1 },
           { version: 2 },
           { version: 3 },
+          { version: 4 },
         ]);
         await opened[1]!.create('configurations', { tenant: 't' }, configuration());
       } finally {

@@ -51,4 +51,18 @@ describe('tables from the model', () => {
       expect(t.principalKeyColumn !== undefined).toBe(t.set.principalKey !== undefined);
     }
   });
+
+  it('links the statuses a set declares `targets` for to their user or device, in columns that are no property', () => {
+    const links = Object.values(TABLES)
+      .filter((t) => t.link)
+      .map((t) => [t.set.name, t.link!.subject, t.link!.columns.map((c) => `${c.name}:${c.kind}`)]);
+    expect(links).toEqual([
+      ['userStatuses', 'user', ['user_id:text']],
+      ['deviceStatuses', 'device', ['device_id:text', 'user_id:text', 'applicable:int']],
+    ]);
+    for (const t of Object.values(TABLES)) {
+      expect(t.link?.subject).toBe(t.set.targets);
+      for (const c of t.link?.columns ?? []) expect(t.columns.map((x) => x.name)).not.toContain(c.name);
+    }
+  });
 });

@@ -3,7 +3,8 @@
  * deleted through the generic handlers, and a group's members listed, counted, added and removed
  * (docs/api.md#the-directory, #group-membership). Every directory write that can change what a configuration
  * targets (a user, group or device created, changed or deleted; a member added or removed) passes through
- * `directoryWrite`, so that is where a targeting hook belongs.
+ * `directoryWrite`; the statuses follow it before the answer (the entity writes in write.ts, the members here,
+ * through `../targeting.ts`).
  */
 import { entityObject, typeOf } from '../../format/entity.js';
 import { TEXT_CONTENT_TYPE } from '../../format/media.js';
@@ -15,6 +16,7 @@ import { defaultSelect, resourceNotFound } from '../directory.js';
 import { parseListOptions } from '../list-options.js';
 import { jsonBody, MAX_BODY } from '../request.js';
 import { json, noContent } from '../respond.js';
+import { changeOfLink, follow } from '../targeting.js';
 import type { ApiResponse } from '../types.js';
 import { createEntity, deleteEntity, updateEntity } from './write.js';
 
@@ -120,11 +122,13 @@ export function referencedId(body: unknown, memberSegment: string): string {
 async function addReference(ctx: Ctx, link: LinkName, ownerId: string): Promise<ApiResponse> {
   const memberId = referencedId(jsonBody(ctx.req, MAX_BODY), ENTITY_SETS[LINKS[link].member].segment);
   await ctx.store.addLink(link, ctx.scope, ownerId, memberId);
+  await follow(ctx, changeOfLink(link, memberId));
   return noContent();
 }
 
 /** `DELETE /groups/{id}/members/{memberId}/$ref` → 204. */
 async function removeReference(ctx: Ctx, link: LinkName, ownerId: string, memberId: string): Promise<ApiResponse> {
   await ctx.store.removeLink(link, ctx.scope, ownerId, memberId);
+  await follow(ctx, changeOfLink(link, memberId));
   return noContent();
 }

@@ -10,6 +10,7 @@ import { ApiError, badRequest } from '../../util/errors.js';
 import type { Ctx } from '../context.js';
 import { ifMatch, jsonBody, MAX_BODY, MAX_BULK_BODY, prefersMinimal } from '../request.js';
 import { json, noContent, written } from '../respond.js';
+import { changeOfWrite, follow } from '../targeting.js';
 import type { ApiResponse } from '../types.js';
 import { missing, visibleType } from './read.js';
 
@@ -41,6 +42,7 @@ export async function createEntity(ctx: Ctx, set: SetName): Promise<ApiResponse>
     type: type.name,
     values: createValues(ctx, type, values),
   });
+  await follow(ctx, changeOfWrite(ctx, set, 'create', e.id));
   return written(201, entityBody(ctx, set, type, e), {
     etag: e.etag,
     location: location(ctx, set, e.id),
@@ -74,6 +76,7 @@ export async function updateEntity(ctx: Ctx, set: SetName, id: string, cast?: St
   }
   delete values.id;
   const e = await ctx.store.update(set, ctx.scope, id, values, match);
+  await follow(ctx, changeOfWrite(ctx, set, 'update', id));
   return written(200, entityBody(ctx, set, actual, e), { etag: e.etag, minimal: prefersMinimal(ctx.req) });
 }
 
@@ -84,6 +87,7 @@ export async function deleteEntity(ctx: Ctx, set: SetName, id: string, cast?: St
     visibleType(ctx, set, current, cast);
   }
   await ctx.store.delete(set, ctx.scope, id, ifMatch(ctx.req));
+  await follow(ctx, changeOfWrite(ctx, set, 'delete', id));
   return noContent();
 }
 
@@ -190,5 +194,6 @@ export async function assign(ctx: Ctx): Promise<ApiResponse> {
     };
   });
   await ctx.store.replaceAssignments(ctx.scope, items);
+  await follow(ctx, { kind: 'configurations', ids: [ctx.scope.configId!] });
   return noContent();
 }

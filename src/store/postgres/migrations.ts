@@ -3,7 +3,7 @@
  * advisory lock; DDL is transactional, so each sees the finished schema.
  */
 import type pg from 'pg';
-import { schemaSql } from '../sql/ddl.js';
+import { schemaSql, systemColumns } from '../sql/ddl.js';
 import { FOLD_COLLATION_SQL, foldFunctionSql, PG_DDL } from './ddl.js';
 
 /** Ordered schema versions; a running database is brought up to the last one by `migrate()`. */
@@ -12,13 +12,25 @@ interface Migration {
   statements(env: { readonly foldCollation: string | undefined }): string[];
 }
 
+/**
+ * The schema as it is now, over whatever an older version made: columns new to tables that exist are added first
+ * (the indexes on them come with the schema), then every statement of the schema, each IF NOT EXISTS.
+ */
+const upToDate = (): string[] => [
+  ...systemColumns().map(
+    (c) =>
+      `ALTER TABLE IF EXISTS ${c.table} ADD COLUMN IF NOT EXISTS ${c.name} ${c.kind === 'int' ? PG_DDL.int : PG_DDL.text}`,
+  ),
+  ...schemaSql(PG_DDL),
+];
+
 const MIGRATIONS: readonly Migration[] = [
-  { version: 1, statements: ({ foldCollation }) => [foldFunctionSql(foldCollation), ...schemaSql(PG_DDL)] },
-  // The directory: users, groups, their members and managed devices. Every statement is IF NOT EXISTS, so the
-  // whole schema is applied again and only what is new is created.
-  { version: 2, statements: () => schemaSql(PG_DDL) },
-  // Snapshots for the control plane, the same way.
-  { version: 3, statements: () => schemaSql(PG_DDL) },
+  { version: 1, statements: ({ foldCollation }) => [foldFunctionSql(foldCollation), ...upToDate()] },
+  // 2: the directory (users, groups, their members, managed devices); 3: the control plane's snapshots; 4:
+  // targeting's links from statuses to users and devices. Each brings the schema up to date the same way.
+  { version: 2, statements: upToDate },
+  { version: 3, statements: upToDate },
+  { version: 4, statements: upToDate },
 ];
 
 /** Brings the database (its `schema`, created when missing) up to the last version, inside the caller's transaction. */
@@ -34,8 +46,14 @@ export async function migrate(c: pg.PoolClient, schema: string | undefined): Pro
   const pending = MIGRATIONS.filter((m) => m.version > current);
   if (pending.length === 0) return;
   const foldCollation = (await c.query<{ collname: string }>(FOLD_COLLATION_SQL)).rows[0]?.collname;
+  // Versions that bring the schema up to date the same way share their statements: each runs once.
+  const ran = new Set<string>();
   for (const m of pending) {
-    for (const sql of m.statements({ foldCollation })) await c.query(sql);
+    for (const sql of m.statements({ foldCollation })) {
+      if (ran.has(sql)) continue;
+      ran.add(sql);
+      await c.query(sql);
+    }
     await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version]);
   }
 }

@@ -17,6 +17,7 @@ import {
   type StatusCounts,
   type Store,
   type StoredEntity,
+  type TargetingSession,
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
@@ -32,6 +33,7 @@ import {
   notLinked,
   principalTaken,
 } from '../sql/errors.js';
+import type { Frag } from '../sql/fragments.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
 import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
@@ -47,13 +49,29 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import {
+  applyStatements,
+  batchesOf,
+  configurationsOf,
+  configurationsSql,
+  deviceOf,
+  devicesSql,
+  linkedDeviceOf,
+  linkedStatusesSql,
+  linkedUserOf,
+  membershipOf,
+  membershipsSql,
+  targetingTenantsSql,
+  userOf,
+  usersSql,
+} from '../sql/targeting.js';
 import { type BulkGroup, bulkPlan } from './bulk.js';
 import { connectionConfig } from './connection.js';
 import { postgresControl } from './control.js';
 import { brokePrincipalIndex, isForeignKeyViolation, isRetryable, isUniqueViolation, translate } from './errors.js';
 import { migrate } from './migrations.js';
 import { named, unnamed } from './prepared.js';
-import { bulkUpsertByPrincipalSql, POSTGRES_QUERY, typeParser } from './query.js';
+import { bulkUpsertByPrincipalSql, POSTGRES_BATCH, POSTGRES_QUERY, typeParser } from './query.js';
 
 export interface PostgresOptions {
   /** `postgres://user@host:port/db?...`; libpq's `options=-c search_path=...` is honoured. */
@@ -560,6 +578,61 @@ export class PostgresStore implements Store {
         for (const e of items) await this.insertRow(c, t, scope, e);
       }),
     );
+  }
+
+  // ── targeting (docs/simulation.md#targeting-in-the-store) ────────────────────────────────────────────────
+
+  /**
+   * One transaction holding the tenant's targeting lock (a transaction-level advisory lock), so sessions of one
+   * tenant run one at a time across every instance on the database.
+   */
+  async targeting<T>(tenant: string, work: (session: TargetingSession) => Promise<T>): Promise<T> {
+    return this.op(() =>
+      this.tx(async (c) => {
+        await c.query(named("SELECT pg_advisory_xact_lock(hashtext('appconfig-graph:targeting:' || ?))", [tenant]));
+        return work(this.targetingSession(c, tenant));
+      }),
+    );
+  }
+
+  async targetingTenants(): Promise<readonly string[]> {
+    return this.op(async () =>
+      (await this.rows(this.pool, targetingTenantsSql(), [])).map((r) => r.tenant_id as string),
+    );
+  }
+
+  private targetingSession(c: pg.PoolClient, tenant: string): TargetingSession {
+    const all = (f: Frag): Promise<Row[]> => this.rows(c, f.text, [...f.params]);
+    return {
+      configurations: async (ids) => {
+        const q = configurationsSql(POSTGRES_BATCH, tenant, ids);
+        return configurationsOf(await all(q.configurations), await all(q.assignments));
+      },
+      users: async (ids) => {
+        const q = usersSql(POSTGRES_BATCH, tenant, ids);
+        return q ? (await all(q)).map(userOf) : [];
+      },
+      memberships: async (groupIds, userIds) => {
+        const q = membershipsSql(POSTGRES_BATCH, tenant, groupIds, userIds);
+        return q ? (await all(q)).map(membershipOf) : [];
+      },
+      devices: async (slice) => {
+        const q = devicesSql(POSTGRES_BATCH, tenant, slice);
+        return q ? (await all(q)).map(deviceOf) : [];
+      },
+      linkedStatuses: async (slice) => {
+        const q = linkedStatusesSql(POSTGRES_BATCH, tenant, slice);
+        return {
+          users: q.users ? (await all(q.users)).map(linkedUserOf) : [],
+          devices: q.devices ? (await all(q.devices)).map(linkedDeviceOf) : [],
+        };
+      },
+      apply: async (changes, aggregates) => {
+        // Already inside the session's transaction: all or nothing with it.
+        const steps = applyStatements(POSTGRES_BATCH, tenant, batchesOf(changes, aggregates));
+        for (let step = steps.next(); !step.done; ) step = steps.next(await all(step.value));
+      },
+    };
   }
 
   // ── issuer keys and secrets (not per tenant) ────────────────────────────────────────────────────────────

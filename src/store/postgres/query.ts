@@ -6,6 +6,7 @@ import { raw, sql } from '../sql/fragments.js';
 import type { QueryDialect } from '../sql/query-dialect.js';
 import type { TableDef } from '../sql/schema.js';
 import { insertColumns } from '../sql/statements.js';
+import type { BatchDialect } from '../sql/targeting.js';
 
 const pgPath = (path: readonly string[]): string =>
   `'{${path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`)).join(',')}}'`;
@@ -109,3 +110,14 @@ export function typeParser(oid: number): ((v: string) => unknown) | undefined {
   if (oid === TYPE_JSON || oid === TYPE_JSONB) return (v: string) => v;
   return undefined;
 }
+
+/** Batches as one array parameter per column, read with unnest (docs/simulation.md#targeting-in-the-store). */
+export const POSTGRES_BATCH: BatchDialect = {
+  rows: (columns, rows) => ({
+    text: `SELECT * FROM unnest(${columns.map((c) => `?::${c.kind === 'int' ? 'bigint' : 'text'}[]`).join(', ')}) AS b(${columns.map((c) => c.name).join(', ')})`,
+    params: columns.map((_, i) => rows.map((r) => r[i])),
+  }),
+  indexedBy: () => '',
+  list: (values) => ({ text: 'SELECT unnest(?::text[]) AS value', params: [values] }),
+  distinct: (a, b) => `${a} IS DISTINCT FROM ${b}`,
+};

@@ -1,6 +1,7 @@
 /** Schema DDL from the table definitions; dialect differences are passed in. */
+import { SUBJECTS } from '../../model/resources.js';
 import { controlSchemaSql } from './control.js';
-import { LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from './schema.js';
+import { indexName, LINK_TABLES, type LinkTableDef, type SystemColumn, TABLES, type TableDef } from './schema.js';
 
 export interface DdlDialect {
   /** Secondary index entries end with the primary key columns, so `(a)` also orders as `(a, pk)`. */
@@ -16,6 +17,8 @@ export interface DdlDialect {
    */
   readonly indexNullsFirst?: string;
 }
+
+const systemType = (d: DdlDialect, c: SystemColumn): string => (c.kind === 'int' ? d.int : d.text);
 
 function columnType(d: DdlDialect, t: TableDef, name: string): string {
   const c = t.byProperty.get(name);
@@ -40,6 +43,7 @@ export function createTableSql(d: DdlDialect, t: TableDef): string[] {
     ...(t.hasTypeColumn ? [`odata_type ${d.text} NOT NULL`] : []),
     ...(t.principalKeyColumn ? [`${t.principalKeyColumn} ${d.text}`] : []),
     ...t.columns.map((c) => `${c.name} ${columnType(d, t, c.property.name)}`),
+    ...(t.link?.columns.map((c) => `${c.name} ${systemType(d, c)}`) ?? []),
     `PRIMARY KEY (${t.scopeColumns.join(', ')}, id)`,
     ...(t.container
       ? [`FOREIGN KEY (${t.scopeColumns.join(', ')}) REFERENCES ${t.container.table} (tenant_id, id) ON DELETE CASCADE`]
@@ -101,11 +105,45 @@ export function queryIndexSql(d: DdlDialect): string[] {
   return out;
 }
 
+// ---- Targeting links (docs/simulation.md#targeting-in-the-store) ----
+
+/** The system columns of every table, for bringing a table made by an older schema up to date. */
+export const systemColumns = (): readonly {
+  readonly table: string;
+  readonly name: string;
+  readonly kind: SystemColumn['kind'];
+}[] => Object.values(TABLES).flatMap((t) => (t.link?.columns ?? []).map((c) => ({ table: t.table, ...c })));
+
+/**
+ * A linked status is found by its subject within a configuration (one row per user or device; nulls, the rows
+ * clients made, are distinct) and a device status also by its user, so a change of a few users reads index ranges.
+ */
+export function linkIndexSql(): string[] {
+  const out: string[] = [];
+  for (const t of Object.values(TABLES)) {
+    if (!t.link) continue;
+    const scope = t.scopeColumns.join(', ');
+    const { idColumn, userColumn } = t.link;
+    out.push(`CREATE UNIQUE INDEX IF NOT EXISTS ${indexName(t.table, idColumn)} ON ${t.table} (${scope}, ${idColumn})`);
+    if (userColumn !== idColumn)
+      out.push(`CREATE INDEX IF NOT EXISTS ${indexName(t.table, userColumn)} ON ${t.table} (${scope}, ${userColumn})`);
+  }
+  // A user's devices, for targeting a change of a few users.
+  for (const subject of Object.values(SUBJECTS)) {
+    if (!subject.userProperty) continue;
+    const t = TABLES[subject.set];
+    const c = t.byProperty.get(subject.userProperty)!.name;
+    out.push(`CREATE INDEX IF NOT EXISTS ${indexName(t.table, c)} ON ${t.table} (${t.scopeColumns.join(', ')}, ${c})`);
+  }
+  return out;
+}
+
 export function schemaSql(d: DdlDialect): string[] {
   return [
     ...Object.values(TABLES).flatMap((t) => createTableSql(d, t)),
     ...Object.values(LINK_TABLES).flatMap((l) => createLinkTableSql(d, l)),
     ...queryIndexSql(d),
+    ...linkIndexSql(),
     `CREATE TABLE IF NOT EXISTS signing_keys (kid ${d.text} PRIMARY KEY, alg ${d.text} NOT NULL, private_jwk ${d.text} NOT NULL, public_jwk ${d.text} NOT NULL, created_at ${d.int} NOT NULL, retired_at ${d.int})`,
     `CREATE TABLE IF NOT EXISTS secrets (name ${d.text} PRIMARY KEY, value ${d.text} NOT NULL)`,
     ...controlSchemaSql(d),

@@ -13,6 +13,7 @@ import {
   type LinkDef,
   type LinkName,
   type SetName,
+  type StatusSubject,
 } from '../../model/resources.js';
 import type { Scope } from '../port.js';
 
@@ -30,6 +31,29 @@ export interface Column {
   readonly codec: ColumnCodec;
 }
 
+/** An internal column: kept by the store for its own work, never a Graph property (not served, not filterable). */
+export interface SystemColumn {
+  readonly name: string;
+  readonly kind: 'text' | 'int';
+}
+
+/**
+ * How a status row is linked to what it reports on, from the set's `targets` in the model: the subject's id, the
+ * user (a user status's subject; a device's primary user) and, for a device, whether it is of the configuration's
+ * platform (0/1). All null on a row a client created, which targeting leaves alone
+ * (docs/simulation.md#targeting-in-the-store).
+ */
+export interface SubjectLink {
+  readonly subject: StatusSubject;
+  /** `user_id` or `device_id`: unique within the configuration where set. */
+  readonly idColumn: string;
+  /** The user the status belongs to: `user_id` on both. */
+  readonly userColumn: string;
+  /** Device statuses: `applicable`. */
+  readonly applicableColumn: string | undefined;
+  readonly columns: readonly SystemColumn[];
+}
+
 export interface TableDef {
   readonly set: EntitySet;
   readonly table: string;
@@ -44,6 +68,8 @@ export interface TableDef {
    * Store code asks this, and nothing else, whether a set is contained.
    */
   readonly container: TableDef | undefined;
+  /** Statuses kept by targeting: the internal columns linking a row to its user or device. */
+  readonly link: SubjectLink | undefined;
   /** The columns that scope a row (and its principal key): the tenant, and the container's id when contained. */
   readonly scopeColumns: readonly string[];
   /** The values of `scopeColumns` for a scope, in order. */
@@ -76,6 +102,16 @@ function codecFor(p: Property): ColumnCodec {
   }
 }
 
+function subjectLink(subject: StatusSubject): SubjectLink {
+  const idColumn = `${subject}_id`;
+  const userColumn = 'user_id';
+  const applicableColumn = subject === 'device' ? 'applicable' : undefined;
+  const columns: SystemColumn[] = [{ name: idColumn, kind: 'text' }];
+  if (userColumn !== idColumn) columns.push({ name: userColumn, kind: 'text' });
+  if (applicableColumn) columns.push({ name: applicableColumn, kind: 'int' });
+  return { subject, idColumn, userColumn, applicableColumn, columns };
+}
+
 /** Derived types in any version: the concrete type is stored per row. */
 const polymorphic = (entityType: string): boolean =>
   VERSIONS.some((v) => modelFor(v).entityTypes.get(entityType)?.polymorphic === true);
@@ -105,6 +141,7 @@ function tableFor(set: EntitySet, tables: Partial<Record<SetName, TableDef>>): T
     hasTypeColumn: polymorphic(set.entityType),
     principalKeyColumn: set.principalKey ? 'principal_key' : undefined,
     container: owner ? tables[owner.name] : undefined,
+    link: set.targets ? subjectLink(set.targets) : undefined,
     scopeColumns,
     // A scope names at most one container: the contained set's own (Scope.configId).
     scopeValues: owner ? (s) => [s.tenant, s.configId ?? ''] : (s) => [s.tenant],
@@ -124,6 +161,13 @@ function tables(): Record<SetName, TableDef> {
 }
 
 export const TABLES: Readonly<Record<SetName, TableDef>> = tables();
+
+/** The name of the secondary index of `table` that ends in `column` (after the scope). */
+export const indexName = (table: string, column: string): string => `${table}_by_${column}`;
+
+/** The table whose statuses report on `subject` (targeting's user or device statuses). */
+export const statusTable = (subject: StatusSubject): TableDef =>
+  Object.values(TABLES).find((t) => t.link?.subject === subject)!;
 
 /** Case folding used for every case-insensitive comparison, in JS (parameters, principal keys). */
 export const fold = (s: string): string => s.toLowerCase();

@@ -1,6 +1,7 @@
 /** SQLite's query dialect: JSON through json_extract/json_each, `IS` for null-safe equality. */
 import { raw, sql } from '../sql/fragments.js';
 import type { QueryDialect } from '../sql/query-dialect.js';
+import type { BatchDialect } from '../sql/targeting.js';
 
 const jsonPath = (path: readonly string[]): string =>
   `$${path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? `.${p}` : `."${p}"`)).join('')}`;
@@ -22,4 +23,15 @@ export const SQLITE_QUERY: QueryDialect = {
   binaryText: (x) => x,
   // SQLite already sorts nulls first ascending and last descending; saying so would stop index use.
   nulls: () => '',
+};
+
+/** Batches as one JSON array parameter, read with json_each (docs/simulation.md#targeting-in-the-store). */
+export const SQLITE_BATCH: BatchDialect = {
+  rows: (columns, rows) => ({
+    text: `SELECT ${columns.map((c, i) => `value ->> ${i} AS ${c.name}`).join(', ')} FROM json_each(?)`,
+    params: [JSON.stringify(rows)],
+  }),
+  indexedBy: (name) => ` INDEXED BY ${name}`,
+  list: (values) => ({ text: 'SELECT value FROM json_each(?)', params: [JSON.stringify(values)] }),
+  distinct: (a, b) => `${a} IS NOT ${b}`,
 };

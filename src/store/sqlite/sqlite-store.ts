@@ -12,6 +12,7 @@ import type { EntityValues } from '../../model/validate.js';
 import type { ListQuery } from '../../odata/query.js';
 import type { ApiError } from '../../util/errors.js';
 import { newId } from '../../util/ids.js';
+import { KeyedSerial } from '../../util/serial.js';
 import {
   type BulkItem,
   type ControlStore,
@@ -24,11 +25,12 @@ import {
   type StatusCounts,
   type Store,
   type StoredEntity,
+  type TargetingSession,
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
-import { schemaSql } from '../sql/ddl.js';
+import { schemaSql, systemColumns } from '../sql/ddl.js';
 import {
   etagMismatch,
   explainMiss,
@@ -40,6 +42,7 @@ import {
   notLinked,
   principalTaken,
 } from '../sql/errors.js';
+import type { Frag } from '../sql/fragments.js';
 import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
 import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
@@ -55,10 +58,26 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
+import {
+  applyStatements,
+  batchesOf,
+  configurationsOf,
+  configurationsSql,
+  deviceOf,
+  devicesSql,
+  linkedDeviceOf,
+  linkedStatusesSql,
+  linkedUserOf,
+  membershipOf,
+  membershipsSql,
+  targetingTenantsSql,
+  userOf,
+  usersSql,
+} from '../sql/targeting.js';
 import { sqliteControl } from './control.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
-import { SQLITE_QUERY } from './query.js';
+import { SQLITE_BATCH, SQLITE_QUERY } from './query.js';
 
 export interface SqliteOptions {
   /** File path or `:memory:`. */
@@ -66,8 +85,12 @@ export interface SqliteOptions {
   readonly durability?: 'normal' | 'full';
 }
 
-/** 2: the directory tables; 3: snapshots. Every DDL statement is IF NOT EXISTS, so an older file gains only what is new. */
-const SCHEMA_VERSION = 3;
+/**
+ * 2: the directory tables; 3: snapshots; 4: targeting's links from statuses to users and devices. Every DDL
+ * statement is IF NOT EXISTS, so an older file gains only what is new; columns new to an existing table are added
+ * first.
+ */
+const SCHEMA_VERSION = 4;
 const STATEMENT_CACHE_SIZE = 500;
 
 export class SqliteStore implements Store {
@@ -77,6 +100,8 @@ export class SqliteStore implements Store {
   /** Runs a closure in one transaction; built once, since better-sqlite3 builds a wrapper per `transaction()`. */
   private readonly tx: <R>(fn: () => R) => R;
   readonly control: ControlStore;
+  /** One targeting session per tenant at a time. */
+  private readonly targetingTurns = new KeyedSerial();
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -121,6 +146,13 @@ export class SqliteStore implements Store {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
     if ((row.v ?? 0) >= SCHEMA_VERSION) return;
     this.db.transaction(() => {
+      for (const c of systemColumns()) {
+        const have = this.db.prepare(`SELECT name FROM pragma_table_info('${c.table}')`).all() as { name: string }[];
+        if (have.length > 0 && !have.some((h) => h.name === c.name))
+          this.db.exec(
+            `ALTER TABLE ${c.table} ADD COLUMN ${c.name} ${c.kind === 'int' ? SQLITE_DDL.int : SQLITE_DDL.text}`,
+          );
+      }
       for (const sql of schemaSql(SQLITE_DDL)) this.db.exec(sql);
       this.db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(SCHEMA_VERSION);
     })();
@@ -407,6 +439,60 @@ export class SqliteStore implements Store {
       this.stmt(sqlOf(t).deleteScope).run(...scopeParams(t, scope));
       for (const e of items) this.insertRow(t, scope, e);
     });
+  }
+
+  // ---- targeting (docs/simulation.md#targeting-in-the-store) ----
+
+  async targeting<T>(tenant: string, work: (session: TargetingSession) => Promise<T>): Promise<T> {
+    return this.targetingTurns.run(tenant, () => work(this.targetingSession(tenant)));
+  }
+
+  async targetingTenants(): Promise<readonly string[]> {
+    return (this.stmt(targetingTenantsSql()).all() as Row[]).map((r) => r.tenant_id as string);
+  }
+
+  private all(f: Frag): Row[] {
+    return this.stmt(f.text).all(...f.params) as Row[];
+  }
+
+  private targetingSession(tenant: string): TargetingSession {
+    return {
+      configurations: async (ids) => {
+        const q = configurationsSql(SQLITE_BATCH, tenant, ids);
+        return this.tx(() => configurationsOf(this.all(q.configurations), this.all(q.assignments)));
+      },
+      users: async (ids) => {
+        const q = usersSql(SQLITE_BATCH, tenant, ids);
+        return q ? this.all(q).map(userOf) : [];
+      },
+      memberships: async (groupIds, userIds) => {
+        const q = membershipsSql(SQLITE_BATCH, tenant, groupIds, userIds);
+        return q ? this.all(q).map(membershipOf) : [];
+      },
+      devices: async (slice) => {
+        const q = devicesSql(SQLITE_BATCH, tenant, slice);
+        return q ? this.all(q).map(deviceOf) : [];
+      },
+      linkedStatuses: async (slice) => {
+        const q = linkedStatusesSql(SQLITE_BATCH, tenant, slice);
+        return this.tx(() => ({
+          users: q.users ? this.all(q.users).map(linkedUserOf) : [],
+          devices: q.devices ? this.all(q.devices).map(linkedDeviceOf) : [],
+        }));
+      },
+      apply: async (changes, aggregates) => {
+        this.tx(() => {
+          const steps = applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates));
+          for (let step = steps.next(); !step.done; ) {
+            const st = this.stmt(step.value.text);
+            let rows: Row[] = [];
+            if (st.reader) rows = st.all(...step.value.params) as Row[];
+            else st.run(...step.value.params);
+            step = steps.next(rows);
+          }
+        });
+      },
+    };
   }
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {

@@ -2,7 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENUMS } from '../../src/model/graph.js';
-import { aggregateUser, type ComplianceStatus, type DeviceStatusView, SEVERITY } from '../../src/sim/aggregate.js';
+import {
+  aggregateUser,
+  type ComplianceStatus,
+  type DeviceStatusView,
+  SEVERITY,
+} from '../../src/targeting/aggregate.js';
 
 const at = (h: number) => `2026-01-01T${String(h).padStart(2, '0')}:00:00.0000000Z`;
 const view = (status: ComplianceStatus, applicable = true, h = 0): DeviceStatusView => ({
