@@ -139,13 +139,13 @@ function App() {
           Sign out
         </button>
       </header>
-      {!admin && (
-        <p class="banner" data-admin="off">
-          The control plane is off on this server: signed in with a token for tenant{' '}
-          <span class="mono">{session.tenant}</span>. Tenants, journal and clock need it.
-        </p>
-      )}
       <main id="main" tabIndex={-1}>
+        {!admin && (
+          <p class="banner" data-admin="off">
+            The control plane is off on this server: signed in with a token for tenant{' '}
+            <span class="mono">{session.tenant}</span>. Tenants, journal and clock need it.
+          </p>
+        )}
         <View route={route} client={client} admin={admin} tenant={tenant} />
       </main>
     </>

@@ -48,3 +48,16 @@ export function Heading({ children }: { children: ComponentChildren }) {
     </h1>
   );
 }
+
+/**
+ * A box that scrolls sideways when its table is wider than the screen. It takes keyboard focus (and is named), so
+ * that someone without a mouse can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+ */
+export function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+    <section class="scroll" aria-label={label} tabIndex={0}>
+      {children}
+    </section>
+  );
+}

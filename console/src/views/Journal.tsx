@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Client } from '../client';
 import { message } from '../http';
-import { Heading } from '../ui';
+import { Heading, Scroll } from '../ui';
 
 export interface Entry {
   readonly time: string;
@@ -176,7 +176,7 @@ export function JournalView({ client }: { client: Client }) {
           {error}
         </p>
       )}
-      <div class="scroll">
+      <Scroll label="Table of requests">
         <table class="grid journal" data-table="journal">
           <caption class="visually-hidden">Requests, newest first; $batch items follow their batch</caption>
           <thead>
@@ -208,7 +208,7 @@ export function JournalView({ client }: { client: Client }) {
             ])}
           </tbody>
         </table>
-      </div>
+      </Scroll>
     </>
   );
 }
@@ -237,7 +237,17 @@ function Row({ e, child, items = 0 }: { e: Entry; child?: boolean; items?: numbe
       </td>
       <td class="n">{e.status}</td>
       <td class="n">{e.ms.toFixed(1)}</td>
-      <td class="mono small nowrap">{e.tenant ?? '—'}</td>
+      <td class="mono small nowrap">
+        {e.tenant ? (
+          // The last block tells tenants apart at a glance; the whole id is there for reading and hovering.
+          <span title={e.tenant}>
+            <span aria-hidden="true">…{e.tenant.slice(-12)}</span>
+            <span class="visually-hidden">{e.tenant}</span>
+          </span>
+        ) : (
+          '—'
+        )}
+      </td>
       <td>
         {e.throttled && <span class="tag tag-throttled">throttled</span>}
         {e.faulted && (

@@ -113,7 +113,9 @@ export function QueryView({ client, tenant }: { client: Client; tenant: string }
         </div>
         <div class="query-line">
           <label class="grow">
-            Request headers <span class="muted small">(one “Name: value” a line)</span>
+            <span>
+              Request headers <span class="muted small">(one “Name: value” a line)</span>
+            </span>
             <textarea
               name="headers"
               rows={2}
@@ -124,7 +126,7 @@ export function QueryView({ client, tenant }: { client: Client; tenant: string }
             />
           </label>
           <label class="grow">
-            Request body {!hasBody && <span class="muted small">(not sent with {method})</span>}
+            <span>Request body {!hasBody && <span class="muted small">(not sent with {method})</span>}</span>
             <textarea
               name="body"
               rows={4}

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { type Client, CONFIGS, query } from '../client';
 import { useLoad } from '../load';
 import { STATUSES, when } from '../status';
-import { Show, StatusBadge } from '../ui';
+import { Scroll, Show, StatusBadge } from '../ui';
 import { usePager } from './pager';
 
 export type StatusKind = 'user' | 'device';
@@ -139,7 +139,7 @@ export function StatusTable({
       <Show value={page} what={`the ${label}`}>
         {(p) => (
           <>
-            <div class="scroll">
+            <Scroll label={`Table of ${label}`}>
               <table class="grid" id={id} data-table={id}>
                 <caption class="visually-hidden">
                   {label}, {sort ? `sorted by ${sort.prop}${sort.desc ? ', descending' : ''}` : 'in id order'}
@@ -182,7 +182,7 @@ export function StatusTable({
                   ))}
                 </tbody>
               </table>
-            </div>
+            </Scroll>
             {pager.controls(p['@odata.nextLink'], p['@odata.count'], p.value.length, label, top)}
           </>
         )}

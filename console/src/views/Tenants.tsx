@@ -3,7 +3,7 @@ import type { Client } from '../client';
 import { useLoad } from '../load';
 import { href } from '../route';
 import { num } from '../status';
-import { Heading, Show } from '../ui';
+import { Heading, Scroll, Show } from '../ui';
 
 interface Tenant {
   readonly tenant: string;
@@ -35,7 +35,7 @@ export function TenantsView({ client }: { client: Client }) {
               <code>npx appconfig-graph seed</code>.
             </p>
           ) : (
-            <div class="scroll">
+            <Scroll label="Table of tenants">
               <table class="grid" data-table="tenants">
                 <caption class="visually-hidden">Tenants and their rows per table</caption>
                 <thead>
@@ -77,7 +77,7 @@ export function TenantsView({ client }: { client: Client }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </Scroll>
           )
         }
       </Show>
