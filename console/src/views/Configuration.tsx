@@ -30,17 +30,11 @@ const targetOf = (t: Assignment['target']) =>
 
 export function ConfigurationView({ client, tenant, config }: { client: Client; tenant: string; config: string }) {
   const path = `/deviceAppManagement/mobileAppConfigurations/${encodeURIComponent(config)}`;
-  const head = useLoad(async () => {
-    const [c, u, d] = await client.batch(tenant, [
-      { url: path },
-      { url: `${path}/userStatusSummary` },
-      { url: `${path}/deviceStatusSummary` },
-    ]);
-    return { config: bodyOf<Configuration>(c!), users: bodyOf<Summary>(u!), devices: bodyOf<Summary>(d!) };
-  }, [client, tenant, config]);
+  // The configuration alone first (one row): then every section loads at once, each on its own.
+  const head = useLoad(() => client.graphJson<Configuration>(tenant, `/beta${path}`), [client, tenant, config]);
   return (
     <Show value={head} what="the configuration">
-      {({ config: c, users, devices }) => (
+      {(c) => (
         <>
           <p class="crumbs">
             <a href={href.tenant(tenant)}>Configurations of {tenant}</a>
@@ -72,13 +66,7 @@ export function ConfigurationView({ client, tenant, config }: { client: Client; 
 
           <section aria-labelledby="summaries">
             <h2 id="summaries">Summaries</h2>
-            <div class="pair">
-              <BarChart name="user-summary" title="User statuses" bars={summaryBars(users)} horizontal />
-              <BarChart name="device-summary" title="Device statuses" bars={summaryBars(devices)} horizontal />
-            </div>
-            <p class="muted small">
-              Last report {when(users.lastUpdateDateTime)} (users), {when(devices.lastUpdateDateTime)} (devices).
-            </p>
+            <Summaries client={client} tenant={tenant} path={path} />
           </section>
 
           <section aria-labelledby="assignments">
@@ -100,6 +88,32 @@ export function ConfigurationView({ client, tenant, config }: { client: Client; 
             <h2 id="device-statuses">Device statuses</h2>
             <StatusTable client={client} tenant={tenant} config={config} kind="device" />
           </section>
+        </>
+      )}
+    </Show>
+  );
+}
+
+/** Both summaries, computed by the server, in one `$batch`. */
+function Summaries({ client, tenant, path }: { client: Client; tenant: string; path: string }) {
+  const both = useLoad(async () => {
+    const [u, d] = await client.batch(tenant, [
+      { url: `${path}/userStatusSummary` },
+      { url: `${path}/deviceStatusSummary` },
+    ]);
+    return { users: bodyOf<Summary>(u!), devices: bodyOf<Summary>(d!) };
+  }, [client, tenant, path]);
+  return (
+    <Show value={both} what="the summaries">
+      {({ users, devices }) => (
+        <>
+          <div class="pair">
+            <BarChart name="user-summary" title="User statuses" bars={summaryBars(users)} horizontal />
+            <BarChart name="device-summary" title="Device statuses" bars={summaryBars(devices)} horizontal />
+          </div>
+          <p class="muted small">
+            Last report {when(users.lastUpdateDateTime)} (users), {when(devices.lastUpdateDateTime)} (devices).
+          </p>
         </>
       )}
     </Show>
