@@ -50,10 +50,40 @@ for (const file of files) {
     if (RANK[to] >= RANK[from]) problems.push(`${relative('.', file)} (${from}) imports ${spec} (${to})`);
   }
 }
+// The console (console/src) is a browser app: it reaches the server over HTTP only, so it imports nothing from the
+// server's sources (or anything outside console/) and no Node built-in.
+const consoleRoot = resolve('console');
+const consoleFiles = [];
+const walkConsole = (d) => {
+  for (const f of readdirSync(d)) {
+    const p = join(d, f);
+    if (statSync(p).isDirectory()) walkConsole(p);
+    else if (/\.tsx?$/.test(p)) consoleFiles.push(p);
+  }
+};
+walkConsole(join(consoleRoot, 'src'));
+for (const file of consoleFiles) {
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(
+    /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm,
+  )) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (spec.startsWith('.')) {
+      const target = resolve(dirname(file), spec);
+      if (relative(consoleRoot, target).startsWith('..'))
+        problems.push(
+          `${relative('.', file)} (console) imports ${spec}: the console talks to the server over HTTP only`,
+        );
+    } else if (spec.startsWith('node:')) {
+      problems.push(`${relative('.', file)} (console) imports ${spec}: a browser has no Node built-ins`);
+    }
+  }
+}
+
 if (problems.length) {
   console.error(
     `Layer violations (imports must point left: util → model → odata → {store, format, auth, throttle} → targeting → sim → api → {admin, http} → cli):\n  ${problems.join('\n  ')}`,
   );
   process.exit(1);
 }
-console.log(`layers ok (${files.length} modules)`);
+console.log(`layers ok (${files.length} modules, ${consoleFiles.length} console modules)`);

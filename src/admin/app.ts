@@ -19,6 +19,8 @@ import { FAULT_SCHEMAS, faultRoutes } from './routes/faults.js';
 import { REQUEST_SCHEMAS, requestRoutes } from './routes/requests.js';
 import { SNAPSHOT_SCHEMAS, snapshotRoutes } from './routes/snapshots.js';
 import { TENANT_SCHEMAS, tenantRoutes } from './routes/tenants.js';
+import { type MintGraphToken, TOKEN_SCHEMAS, tokenRoutes } from './routes/tokens.js';
+import { StreamTickets } from './tickets.js';
 
 export interface AdminDeps {
   readonly store: ControlStore;
@@ -26,6 +28,10 @@ export interface AdminDeps {
   /** Undefined when the journal is off. */
   readonly journal: Journal | undefined;
   readonly faults: FaultRules;
+  /** Graph tokens for the key's holder (the console); undefined when the issuer is external (--auth oidc). */
+  readonly mintToken?: MintGraphToken;
+  /** One-time tickets of the event stream; a fresh set by default. */
+  readonly tickets?: StreamTickets;
   /** More route modules (the simulation's), with the schemas their answers refer to. */
   readonly modules?: readonly { readonly routes: readonly Route[]; readonly schemas?: Record<string, unknown> }[];
   /** Keep-alive interval of event streams (tests shorten it). */
@@ -51,10 +57,12 @@ function unauthorized(authorization: string | undefined): ApiError {
 }
 
 export function createAdmin(deps: AdminDeps) {
+  const tickets = deps.tickets ?? new StreamTickets();
   const modules = [
     { routes: tenantRoutes(deps.store), schemas: TENANT_SCHEMAS },
+    { routes: tokenRoutes(deps.mintToken), schemas: TOKEN_SCHEMAS },
     { routes: snapshotRoutes(deps.store), schemas: SNAPSHOT_SCHEMAS },
-    { routes: requestRoutes(deps.journal, deps.keepAliveMs), schemas: REQUEST_SCHEMAS },
+    { routes: requestRoutes(deps.journal, tickets, deps.keepAliveMs), schemas: REQUEST_SCHEMAS },
     { routes: faultRoutes(deps.faults), schemas: FAULT_SCHEMAS },
     ...(deps.modules ?? []),
   ];
@@ -74,14 +82,38 @@ export function createAdmin(deps: AdminDeps) {
   };
   const router = createRouter([openapiRoute, ...modules.flatMap((m) => m.routes)]);
 
+  function ticketOpens(method: string, path: string, search: URLSearchParams): boolean {
+    const ticket = search.get('ticket');
+    if (ticket === null || search.getAll('ticket').length !== 1) return false;
+    let takesTicket = false;
+    try {
+      takesTicket = router.find(method, path).route.ticket === true;
+    } catch {
+      return false;
+    }
+    return takesTicket && tickets.redeem(ticket);
+  }
+
   async function run(req: ApiRequest): Promise<AdminResponse> {
     const q = req.url.indexOf('?');
     const path = q < 0 ? req.url : req.url.slice(0, q);
-    // The key first: without it, not even which paths exist is told. The OpenAPI document is open.
-    if (path !== `${ADMIN_PREFIX}${OPENAPI_PATH}` && !keyMatches(deps.key, req.headers.authorization))
-      throw unauthorized(req.headers.authorization);
+    const search = new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1));
+    // The key first: without it, not even which paths exist is told. The OpenAPI document is open, and an event
+    // stream opens with a one-time ticket too (tickets.ts), spent only on a route that takes one.
+    if (
+      path !== `${ADMIN_PREFIX}${OPENAPI_PATH}` &&
+      !keyMatches(deps.key, req.headers.authorization) &&
+      !ticketOpens(req.method, path, search)
+    )
+      throw search.has('ticket') && req.headers.authorization === undefined
+        ? new ApiError(
+            'InvalidAuthenticationToken',
+            `The ticket is unknown, spent or expired: a ticket opens one stream once, within a minute; ask POST ${ADMIN_PREFIX}/requests/stream/tickets for another.`,
+            { headers: { 'WWW-Authenticate': 'Bearer realm="appconfig-graph control plane"' } },
+          )
+        : unauthorized(req.headers.authorization);
     const { route, params } = router.find(req.method, path);
-    const query = readQuery(new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1)), route.query ?? []);
+    const query = readQuery(search, route.query ?? []);
     const body = route.body ? readBody(jsonBody(req, MAX_BODY), route.body) : {};
     return route.handle({ req, params, query, body });
   }

@@ -44,6 +44,8 @@ export interface Route {
   /** The members of its JSON body, when it takes one. */
   readonly body?: readonly Field[];
   readonly answer: RouteAnswer;
+  /** Opens with a one-time stream ticket (`?ticket=`) in place of the key: only for event streams (tickets.ts). */
+  readonly ticket?: boolean;
   /** Statuses of the errors it may answer besides 400, 401 and 405 (e.g. 404, 409). */
   readonly errors?: readonly number[];
   handle(call: AdminCall): Promise<AdminResponse>;

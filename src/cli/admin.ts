@@ -57,6 +57,12 @@ export const VERBS: readonly AdminVerb[] = [
     request: ([tid]) => ({ method: 'DELETE', path: `/tenants/${seg(tid!)}` }),
   },
   {
+    words: ['tenant-token'],
+    description: "a Graph token of the local issuer for the tenant, with the server's default roles",
+    args: ['tid'],
+    request: ([tid]) => ({ method: 'POST', path: `/tenants/${seg(tid!)}/token` }),
+  },
+  {
     words: ['snapshot', 'take'],
     description: "take a snapshot of one tenant's data (--tenant) or of every tenant's",
     args: ['name'],

@@ -28,6 +28,7 @@ export interface ServeConfig {
   clockSkew: number;
   logLevel: string;
   admin: 'on' | 'off';
+  console: 'on' | 'off';
   adminKey: string | undefined;
   journalSize: number;
   faultSeed: number | undefined;
@@ -113,6 +114,7 @@ export function resolveServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.
     clockSkew: int('clock-skew', get('clock-skew')!, 0, 3600),
     logLevel: get('log-level')!,
     admin: oneOf('admin', get('admin')!, ['on', 'off'] as const),
+    console: oneOf('console', get('console')!, ['on', 'off'] as const),
     adminKey: get('admin-key'),
     journalSize: int('journal-size', get('journal-size')!, 0, 1_000_000),
     faultSeed: get('fault-seed') === undefined ? undefined : int('fault-seed', get('fault-seed')!, 0, 2_147_483_647),

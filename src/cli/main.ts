@@ -6,7 +6,7 @@ import { addAdminCommand } from './admin.js';
 import { resolveServeConfig } from './config.js';
 import { addOptions, COMMAND_OPTIONS, DEFAULT_DATA_DIR } from './options.js';
 import { runSeed } from './seed.js';
-import { startServer } from './start.js';
+import { type RunningServer, startServer } from './start.js';
 import { runToken } from './token.js';
 import { runExport, runImport } from './transfer.js';
 
@@ -28,6 +28,22 @@ function redact(db: string): string {
   } catch {
     return db;
   }
+}
+
+/**
+ * The console's link. With the control plane on it carries the admin key in the fragment, which browsers never
+ * send to a server, so the key reaches no access log; the console moves it to the tab's session storage.
+ */
+function consoleLines(server: RunningServer): string[] {
+  if (!server.consoleUrl) return [];
+  if (!server.admin)
+    return [`console: ${server.consoleUrl}  (the control plane is off: sign in there with a Graph token)`];
+  return [
+    `console: ${server.consoleUrl}#key=${encodeURIComponent(server.admin.key)}`,
+    server.admin.keyPath
+      ? `  the link carries the admin key of ${server.admin.keyPath}: keep it to yourself`
+      : '  the link carries the admin key given by --admin-key or ADMIN_KEY: keep it to yourself',
+  ];
 }
 
 serve.action(async (flags: Record<string, string | undefined>) => {
@@ -60,6 +76,7 @@ serve.action(async (flags: Record<string, string | undefined>) => {
           `  e.g. npx appconfig-graph admin tenants --url ${server.httpUrl ?? server.httpsUrl}${server.admin.keyPath && config.dataDir !== DEFAULT_DATA_DIR ? ` --data-dir ${config.dataDir}` : ''}`,
         ]
       : []),
+    ...consoleLines(server),
   ];
   let stopping = false;
   const stop = (signal: string) => {

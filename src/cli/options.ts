@@ -133,6 +133,13 @@ const OPTIONS = [
     help: 'the control plane under /_admin (on) or none (off)',
   },
   {
+    flag: 'console',
+    arg: 'mode',
+    env: 'CONSOLE',
+    def: 'on',
+    help: 'the web console under /console/ (on) or none (off)',
+  },
+  {
     flag: 'admin-key',
     arg: 'key',
     env: 'ADMIN_KEY',
@@ -210,6 +217,7 @@ const SERVE: readonly Use[] = [
   'clock-skew',
   'log-level',
   'admin',
+  'console',
   'admin-key',
   'journal-size',
   'fault-seed',

@@ -1,17 +1,19 @@
 /** Composes the layers into a running server (used by `serve` and by the end-to-end tests). */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { createAdmin } from '../admin/app.js';
 import { FaultRules } from '../admin/faults.js';
 import { Journal } from '../admin/journal.js';
 import { ensureAdminKey } from '../admin/key.js';
+import type { MintGraphToken } from '../admin/routes/tokens.js';
 import { createApi } from '../api/app.js';
 import { MAX_BATCH_REQUESTS } from '../api/batch.js';
 import { MAX_BULK_ITEMS } from '../api/handlers/write.js';
 import { MAX_BODY, MAX_BULK_BODY } from '../api/request.js';
 import { loadClients } from '../auth/clients.js';
-import { createLocalIssuer, DEFAULT_TENANT, databaseIssuerBase } from '../auth/issuer.js';
+import { createLocalIssuer, DEFAULT_TENANT, DEFAULT_TOKEN_TTL, databaseIssuerBase } from '../auth/issuer.js';
 import { ensureActiveKey, KeyRing } from '../auth/keys.js';
 import { createIssuerRoutes } from '../auth/token-endpoint.js';
 import { createVerifier, type Verifier } from '../auth/verify.js';
@@ -34,6 +36,12 @@ const API_FACTS: ApiFacts = {
   maxBulkBodyBytes: MAX_BULK_BODY,
 };
 
+/**
+ * Where `npm run build` puts the console: `dist/console` of the package. The same from `dist/cli/start.js` and
+ * from `src/cli/start.ts` (tests run the sources), since both sit two levels under the package root.
+ */
+export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+
 export interface RunningServer {
   readonly httpUrl: string | undefined;
   readonly httpsUrl: string | undefined;
@@ -42,6 +50,8 @@ export interface RunningServer {
   readonly store: Store;
   /** The local issuer's name, a property of the database (`iss` is `${issuerBase}/${tid}/v2.0`). */
   readonly issuerBase: string;
+  /** The console's address (on HTTPS when there is HTTPS), without the key; undefined with `--console off`. */
+  readonly consoleUrl: string | undefined;
   /** The control plane's key and the file it lives in (undefined when given); undefined with `--admin off`. */
   readonly admin: { readonly key: string; readonly keyPath: string | undefined } | undefined;
   close(): Promise<void>;
@@ -73,6 +83,8 @@ export async function startServer(
       : createMemoryThrottle(config.throttleLimits);
   let verifier: Verifier;
   let issuer: ReturnType<typeof createIssuerRoutes> | undefined;
+  /** Graph tokens for the admin key's holder (the console): the local issuer's, with the default roles. */
+  let mintToken: MintGraphToken | undefined;
   if (config.auth === 'oidc') {
     if (!config.oidcJwksUrl || config.oidcIssuers.length === 0)
       throw new Error('--auth oidc needs --oidc-jwks-url and --oidc-issuer');
@@ -97,8 +109,14 @@ export async function startServer(
     const clients = config.clientsFile
       ? loadClients(readFileSync(config.clientsFile, 'utf8'), config.clientsFile)
       : undefined;
+    const local = createLocalIssuer({ keys, issuerBase });
+    mintToken = async (tenant) => ({
+      accessToken: await local.mintToken({ tenant, roles: config.defaultRoles, ttlSeconds: DEFAULT_TOKEN_TTL }),
+      expiresIn: DEFAULT_TOKEN_TTL,
+      roles: config.defaultRoles,
+    });
     issuer = createIssuerRoutes({
-      issuer: createLocalIssuer({ keys, issuerBase }),
+      issuer: local,
       defaultRoles: config.defaultRoles,
       ...(clients ? { clients } : {}),
     });
@@ -126,6 +144,7 @@ export async function startServer(
           key: adminKey.key,
           journal,
           faults,
+          ...(mintToken ? { mintToken } : {}),
           onInternalError: (err, req) =>
             log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
         })
@@ -138,6 +157,9 @@ export async function startServer(
     return text;
   };
 
+  const consoleOn = config.console === 'on';
+  // Both listeners serve the same control plane and console.
+  const shared = { ...(admin ? { admin } : {}), ...(consoleOn ? { console: { dir: CONSOLE_DIR } } : {}) };
   const shells: { close(): Promise<void> }[] = [];
   let httpUrl: string | undefined;
   let httpsUrl: string | undefined;
@@ -149,7 +171,7 @@ export async function startServer(
         ? `[${config.host}]`
         : config.host;
   if (config.port >= 0) {
-    const app = buildShell({ api, store, metrics, log, openapi, ...(admin ? { admin } : {}) });
+    const app = buildShell({ api, store, metrics, log, openapi, ...shared });
     await app.listen({ port: config.port, host: config.host });
     httpUrl = `http://${hostForUrl}:${(app.server.address() as AddressInfo).port}`;
     shells.push(app);
@@ -163,7 +185,7 @@ export async function startServer(
       tls = local;
       caPath = local.caPath;
     }
-    const app = buildShell({ api, store, metrics, log, openapi, https: tls, ...(admin ? { admin } : {}) });
+    const app = buildShell({ api, store, metrics, log, openapi, https: tls, ...shared });
     await app.listen({ port: config.httpsPort, host: config.host });
     httpsUrl = `https://${hostForUrl === '127.0.0.1' ? 'localhost' : hostForUrl}:${(app.server.address() as AddressInfo).port}`;
     shells.push(app);
@@ -175,6 +197,7 @@ export async function startServer(
     caPath,
     store,
     issuerBase,
+    consoleUrl: consoleOn && (httpsUrl ?? httpUrl) ? `${httpsUrl ?? httpUrl}/console/` : undefined,
     admin: adminKey ? { key: adminKey.key, keyPath: adminKey.path } : undefined,
     async close() {
       if (closed) return;

@@ -14,6 +14,7 @@ import { type ErrorAnswer, errorAnswer, internalErrorAnswer } from '../format/er
 import type { Store } from '../store/port.js';
 import { type EventStreamResponse, isEventStream, type PlainResponse } from '../util/exchange.js';
 import { answerProtocolEvents, createClientErrorHandler, MAX_URL_LENGTH, newIds, uriTooLong } from './client-errors.js';
+import { CONSOLE_PREFIX, registerConsole } from './console.js';
 import type { Metrics } from './metrics.js';
 import { answerAndDrain } from './raw.js';
 
@@ -29,13 +30,15 @@ export interface ShellDeps {
     readonly prefix: string;
     handle(req: ApiRequest): Promise<PlainResponse | EventStreamResponse>;
   };
+  /** The console, from the directory it was built into; absent (`--console off`) `/console/` answers 404. */
+  readonly console?: { readonly dir: string };
 }
 
 /** One byte over the bulk limit, so the api layer sees oversized bodies and answers 413 itself. */
 const BODY_LIMIT = MAX_BULK_BODY + 1;
 
 /** Where `GET /` sends a person. */
-export const CONSOLE_PATH = '/console/';
+export const CONSOLE_PATH = `${CONSOLE_PREFIX}/`;
 
 const idsOf = (req: FastifyRequest) => newIds(req.headers);
 
@@ -135,8 +138,9 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     ['/beta/openapi.json', 'beta'],
   ] as const)
     app.get(path, async (_req, reply) => reply.type('application/json').send(deps.openapi(v)));
+  registerConsole(app, { dir: deps.console?.dir });
   // The root is for a person with a browser: the console lives under /console/.
-  app.get('/', async (_req, reply) => reply.redirect(CONSOLE_PATH, 302));
+  if (deps.console) app.get('/', async (_req, reply) => reply.redirect(CONSOLE_PATH, 302));
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const start = process.hrtime.bigint();
@@ -207,7 +211,11 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     req.raw.socket.on('close', end);
     raw.on('close', end);
   }
-  app.route({ method: app.supportedMethods.filter((m) => m !== 'GET' && m !== 'HEAD'), url: '/', handler });
+  app.route({
+    method: app.supportedMethods.filter((m) => !deps.console || (m !== 'GET' && m !== 'HEAD')),
+    url: '/',
+    handler,
+  });
   // Anything the router still does not match (it should not happen) is the api's to answer, never Fastify's 404.
   app.setNotFoundHandler(handler);
   return app;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isPostgresUrl } from '../../src/store/open.js';
-import { stopped } from '../helpers/process.js';
+import { spawnServer, stopped } from '../helpers/process.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'appconfig-graph-cli-options-'));
@@ -98,5 +98,20 @@ describe('telling PostgreSQL from SQLite', () => {
     expect(await stopped(child)).toBe(0);
     expect(out).toContain('store: SQLite postgres.db');
     expect(out).toContain('npx appconfig-graph token --db postgres.db');
+  });
+
+  it('serve links the console without a key when the control plane is off, and not at all with --console off', async () => {
+    const noAdmin = await spawnServer(['--data-dir', join(dir, 'no-admin'), '--admin', 'off']);
+    const noConsole = await spawnServer(['--data-dir', join(dir, 'no-console'), '--console', 'off']);
+    for (const s of [noAdmin, noConsole]) {
+      s.child.kill('SIGTERM');
+      await stopped(s.child);
+    }
+    expect(noAdmin.output()).toContain(
+      `console: ${noAdmin.http}/console/  (the control plane is off: sign in there with a Graph token)`,
+    );
+    expect(noAdmin.output()).not.toContain('#key=');
+    expect(noConsole.output()).not.toContain('console:');
+    expect(noConsole.output()).toContain('control plane:');
   });
 });

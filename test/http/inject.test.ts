@@ -29,7 +29,14 @@ beforeAll(async () => {
     throttle: noThrottle,
     settings: { pageSize: 1000, publicUrl: undefined },
   });
-  app = buildShell({ api, store, metrics: createMetrics(), log: pino({ level: 'silent' }), openapi: () => '{}' });
+  app = buildShell({
+    api,
+    store,
+    metrics: createMetrics(),
+    log: pino({ level: 'silent' }),
+    openapi: () => '{}',
+    console: { dir: join(dir, 'console') },
+  });
   await app.ready();
 });
 afterAll(async () => {

@@ -186,7 +186,7 @@ describe('paths', () => {
     expect(a.headers.location).toBe('/console/');
   });
 
-  it('the console itself is not served yet: Graph 404', async () => {
-    expectGraphError(await request('GET', '/console/'), 404, 'ResourceNotFound');
+  it('a console path with no file is Graph 404', async () => {
+    expectGraphError(await request('GET', '/console/no-such-file.js'), 404, 'ResourceNotFound');
   });
 });

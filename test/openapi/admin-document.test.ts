@@ -36,6 +36,7 @@ describe('the control plane OpenAPI document', () => {
         'GET /openapi.json',
         'GET /tenants',
         'DELETE /tenants/{tid}',
+        'POST /tenants/{tid}/token',
         'POST /snapshots',
         'GET /snapshots',
         'POST /snapshots/{name}/restore',
@@ -43,6 +44,7 @@ describe('the control plane OpenAPI document', () => {
         'GET /requests',
         'DELETE /requests',
         'GET /requests/stream',
+        'POST /requests/stream/tickets',
         'POST /faults',
         'GET /faults',
         'DELETE /faults',
@@ -76,5 +78,12 @@ describe('the control plane OpenAPI document', () => {
       'probability',
       'seed',
     ]);
+  });
+
+  it('describes the stream ticket as a query parameter of the stream alone', () => {
+    const names = (op: Json) => (op.parameters ?? []).map((p: Json) => p.name);
+    expect(names(doc.paths['/requests/stream'].get)).toContain('ticket');
+    expect(names(doc.paths['/requests'].get)).not.toContain('ticket');
+    expect(doc.paths['/requests/stream/tickets'].post.responses['201'].headers.Location).toBeDefined();
   });
 });

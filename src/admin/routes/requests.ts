@@ -5,7 +5,8 @@ import type { EventStreamResponse } from '../../util/exchange.js';
 import { collection, idHeaders, json, noContent, nullable, ref } from '../answer.js';
 import type { Field } from '../fields.js';
 import { entryOf, type Journal, type JournalFilter, matcher } from '../journal.js';
-import type { Route } from '../router.js';
+import { ADMIN_PREFIX, type Route } from '../router.js';
+import type { StreamTickets } from '../tickets.js';
 
 /** How often an idle stream sends a comment, so proxies and clients keep the connection. */
 export const KEEP_ALIVE_MS = 15_000;
@@ -74,7 +75,24 @@ export const REQUEST_SCHEMAS = {
       faultId: nullable({ type: 'string' }),
     },
   },
+  StreamTicket: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['ticket', 'expiresAt'],
+    properties: {
+      ticket: { type: 'string', description: 'Opens GET /requests/stream once, as `?ticket=`.' },
+      expiresAt: { type: 'string', format: 'date-time', description: 'Unused after this, it opens nothing.' },
+    },
+  },
 } as const;
+
+const TICKET: Field = {
+  name: 'ticket',
+  type: { kind: 'string', maxLength: 100 },
+  description:
+    'A one-time ticket from POST /requests/stream/tickets, in place of the admin key (an EventSource cannot send ' +
+    'an Authorization header).',
+};
 
 const filterOf = (q: Readonly<Record<string, string | number>>): JournalFilter => ({
   ...(q.method !== undefined ? { method: String(q.method) } : {}),
@@ -85,7 +103,11 @@ const filterOf = (q: Readonly<Record<string, string | number>>): JournalFilter =
   ...(q.since !== undefined ? { since: Date.parse(String(q.since)) } : {}),
 });
 
-export function requestRoutes(journal: Journal | undefined, keepAliveMs = KEEP_ALIVE_MS): Route[] {
+export function requestRoutes(
+  journal: Journal | undefined,
+  tickets: StreamTickets,
+  keepAliveMs = KEEP_ALIVE_MS,
+): Route[] {
   const capacity = journal?.capacity ?? 0;
   const on = (): Journal => {
     if (!journal) throw notFound('The request journal is off on this server (--journal-size 0).');
@@ -127,7 +149,8 @@ export function requestRoutes(journal: Journal | undefined, keepAliveMs = KEEP_A
       path: '/requests/stream',
       operationId: 'streamRequests',
       summary: 'Each new journal entry that passes the filters, as a Server-Sent Event',
-      query: FILTERS,
+      query: [...FILTERS, TICKET],
+      ticket: true,
       answer: {
         status: 200,
         description:
@@ -156,6 +179,29 @@ export function requestRoutes(journal: Journal | undefined, keepAliveMs = KEEP_A
             });
           },
         };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/requests/stream/tickets',
+      operationId: 'createStreamTicket',
+      summary: 'A one-time ticket that opens the event stream without the key in a header, for browsers',
+      answer: {
+        status: 201,
+        description:
+          'The ticket: good for one GET /requests/stream within a minute; `Location` is that stream with the ticket.',
+        schema: { $ref: ref('StreamTicket') },
+      },
+      errors: [404],
+      async handle({ req }) {
+        on();
+        const t = tickets.issue();
+        return json(
+          req,
+          201,
+          { ticket: t.ticket, expiresAt: new Date(t.expiresAt).toISOString() },
+          { Location: `${ADMIN_PREFIX}/requests/stream?ticket=${t.ticket}` },
+        );
       },
     },
   ];

@@ -1,6 +1,6 @@
 /** `appconfig-graph admin <verb>` against a served process, reading the key from the data directory. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,8 +31,12 @@ const admin = async (...args: string[]): Promise<Json> => {
 describe('appconfig-graph admin', () => {
   it('names the key file in the banner and lists every verb in --help', async () => {
     expect(server.output()).toContain(`admin key in ${dir}/admin.key`);
+    // The console's link carries the key in the fragment, and the banner says which key file it is.
+    const key = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
+    expect(server.output()).toContain(`console: ${server.http}/console/#key=${key}`);
+    expect(server.output()).toContain(`the link carries the admin key of ${dir}/admin.key`);
     const help = await cli(['admin', '--help']);
-    for (const verb of ['tenants', 'tenant-delete', 'snapshot', 'requests', 'requests-clear', 'faults'])
+    for (const verb of ['tenants', 'tenant-delete', 'tenant-token', 'snapshot', 'requests', 'requests-clear', 'faults'])
       expect(help).toContain(verb);
     expect(await cli(['admin', 'snapshot', '--help'])).toMatch(/take .*\n[\s\S]*list[\s\S]*restore[\s\S]*delete/);
     expect(await cli(['admin', 'faults', 'add', '--help'])).toContain('--retry-after <seconds>');
@@ -54,6 +58,12 @@ describe('appconfig-graph admin', () => {
     const tenants = await admin('tenants');
     expect(tenants.value).toEqual([{ tenant: expect.any(String), rows: 1, counts: { configurations: 1 } }]);
     const tid = tenants.value[0].tenant;
+    const minted = await admin('tenant-token', tid);
+    expect(minted).toMatchObject({ token_type: 'Bearer', tenant: tid });
+    const read = await fetch(`${server.http}/v1.0/deviceAppManagement/mobileAppConfigurations`, {
+      headers: { authorization: `Bearer ${minted.access_token}` },
+    });
+    expect(((await read.json()) as Json).value).toHaveLength(1);
 
     expect(await admin('snapshot', 'take', 'base', '--tenant', tid)).toMatchObject({
       name: 'base',
