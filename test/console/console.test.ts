@@ -80,6 +80,14 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
       ],
     });
     expect(assign.status).toBe(204);
+    // Newly targeted statuses are pending; some report errors (a client's write stands until a check-in).
+    const reported = await graph('PATCH', `${CFGS}/${configs[0].id}/userStatuses`, {
+      value: Array.from({ length: 12 }, (_, i) => ({
+        userPrincipalName: `user${i * 7}@contoso.onmicrosoft.com`,
+        status: i % 3 === 0 ? 'compliant' : 'error',
+      })),
+    });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(200);
     for (const [i, status] of ['compliant', 'error', 'unknown', 'compliant', 'conflict'].entries()) {
       const r = await graph('POST', `${CFGS}/${configs[0].id}/deviceStatuses`, {
         '@odata.type': '#microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus',
