@@ -101,10 +101,12 @@ export class CheckinEngine {
   }
 
   async #run(tenant: string, visits: ReadonlyMap<string, Visit>): Promise<number> {
-    const facts = await this.port.checkinFacts(tenant, [...visits.keys()]);
-    const batch = resolveCheckins(facts, visits, this.settings);
-    await this.port.applyCheckins(tenant, batch);
-    return batch.deviceStatuses.length;
+    return this.port.turn(tenant, async () => {
+      const facts = await this.port.checkinFacts(tenant, [...visits.keys()]);
+      const batch = resolveCheckins(facts, visits, this.settings);
+      await this.port.applyCheckins(tenant, batch);
+      return batch.deviceStatuses.length;
+    });
   }
 
   /** Gives every device without a current schedule its offset and default from the seed. */
