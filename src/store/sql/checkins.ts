@@ -87,7 +87,8 @@ export const simTenantsSql = (): string =>
 // ── statuses ────────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The linked, targeted device statuses of the devices named, then those of the same (configuration, user) pairs.
+ * The linked, targeted device statuses of the devices named without a user, then every one of the (configuration,
+ * user) pairs of the others, which includes theirs: each row once, without a de-duplicating UNION.
  * Device statuses are indexed within their configuration, so the devices are crossed with the tenant's
  * configurations: one index lookup per (configuration, device).
  */
@@ -104,7 +105,7 @@ export function checkinStatusesSql(d: BatchDialect, tenant: string, deviceIds: r
   const byDevice = d.indexedBy(indexName(v.table, link.idColumn));
   const byUser = d.indexedBy(indexName(v.table, link.userColumn));
   const T = () => param(tenant);
-  return sql`WITH k AS MATERIALIZED (${d.list([...new Set(deviceIds)])}), own AS MATERIALIZED (SELECT ${raw(select)} FROM k CROSS JOIN ${raw(configs)} AS c CROSS JOIN ${raw(`${v.table} AS s${byDevice}`)} WHERE c.tenant_id = ${T()} AND s.tenant_id = ${T()} AND ${raw(`s.${parent} = c.id AND s.${link.idColumn} = k.value AND ${targeted}`)}), pairs AS MATERIALIZED (SELECT DISTINCT cfg, uid FROM own WHERE uid IS NOT NULL) SELECT cfg, did, uid, ok, st, last FROM own UNION SELECT ${raw(select)} FROM pairs AS p CROSS JOIN ${raw(`${v.table} AS s${byUser}`)} WHERE s.tenant_id = ${T()} AND ${raw(`s.${parent} = p.cfg AND s.${link.userColumn} = p.uid AND ${targeted}`)}`;
+  return sql`WITH k AS MATERIALIZED (${d.list([...new Set(deviceIds)])}), own AS MATERIALIZED (SELECT ${raw(select)} FROM k CROSS JOIN ${raw(configs)} AS c CROSS JOIN ${raw(`${v.table} AS s${byDevice}`)} WHERE c.tenant_id = ${T()} AND s.tenant_id = ${T()} AND ${raw(`s.${parent} = c.id AND s.${link.idColumn} = k.value AND ${targeted}`)}), pairs AS MATERIALIZED (SELECT DISTINCT cfg, uid FROM own WHERE uid IS NOT NULL) SELECT cfg, did, uid, ok, st, last FROM own WHERE uid IS NULL UNION ALL SELECT ${raw(select)} FROM pairs AS p CROSS JOIN ${raw(`${v.table} AS s${byUser}`)} WHERE s.tenant_id = ${T()} AND ${raw(`s.${parent} = p.cfg AND s.${link.userColumn} = p.uid AND ${targeted}`)}`;
 }
 
 /** The version and `targetedMobileApps` of the configurations named. */
@@ -145,6 +146,11 @@ export function checkinStatusesOf(statuses: readonly Row[], configurations: read
   return { statuses: out, targetedApps };
 }
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Orders batch rows by their leading text columns. */
+const byKey = (a: readonly unknown[], b: readonly unknown[]): number =>
+  compare(String(a[0]), String(b[0])) || compare(String(a[1]), String(b[1]));
+
 const OUTCOME_ROW = [text('cfg'), text('did'), int('st'), text('last')] as const;
 const SYNC_ROW = [text('did'), text('last')] as const;
 
@@ -159,8 +165,9 @@ export function* applyCheckinsStatements(
   const [, parent] = v.scopeColumns as [string, string];
   const status = statusColumn(v);
   const etag = newEtag();
-  const batch = (columns: Parameters<BatchDialect['rows']>[0], rows: readonly (readonly unknown[])[]) =>
-    sql`WITH c AS MATERIALIZED (${d.rows(columns, rows)}) `;
+  // Rows in key order: the writes walk each index forward instead of jumping about it (check-in order is random).
+  const batch = (columns: Parameters<BatchDialect['rows']>[0], rows: (readonly unknown[])[]) =>
+    sql`WITH c AS MATERIALIZED (${d.rows(columns, rows.sort(byKey))}) `;
   if (w.deviceStatuses.length) {
     const rows = w.deviceStatuses.map((o) => [
       o.configurationId,
@@ -170,7 +177,12 @@ export function* applyCheckinsStatements(
     ]);
     yield sql`${batch(OUTCOME_ROW, rows)}UPDATE ${raw(v.table)} AS s SET ${raw(`${status.name} = c.st, ${col(v, 'lastReportedDateTime')} = c.last`)}, etag = ${param(etag)} FROM c WHERE s.tenant_id = ${param(tenant)} AND ${raw(`s.${parent} = c.cfg AND s.${link.idColumn} = c.did AND s.${status.name} <> ${NOT_ASSIGNED()}`)}`;
   }
-  if (w.userStatuses.length) yield* applyStatements(d, tenant, batchesOf([], w.userStatuses));
+  if (w.userStatuses.length) {
+    const users = [...w.userStatuses].sort(
+      (a, b) => compare(a.configurationId, b.configurationId) || compare(a.userId, b.userId),
+    );
+    yield* applyStatements(d, tenant, batchesOf([], users));
+  }
   if (w.deviceSyncs.length) {
     const m = managedDevices();
     const rows = w.deviceSyncs.map((s) => [s.deviceId, s.lastSyncDateTime]);
