@@ -8,7 +8,9 @@ import { isObject } from '../util/json.js';
 export type FieldType =
   | { readonly kind: 'string'; readonly pattern?: string; readonly maxLength?: number; readonly format?: 'date-time' }
   | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number }
-  | { readonly kind: 'number'; readonly minimum: number; readonly maximum: number };
+  | { readonly kind: 'number'; readonly minimum: number; readonly maximum: number }
+  /** A body member only; `nullable`: null is a value of its own, not "left out". */
+  | { readonly kind: 'boolean'; readonly nullable?: boolean };
 
 export interface Field {
   readonly name: string;
@@ -29,6 +31,8 @@ function describeType(t: FieldType): string {
       return `an integer from ${t.minimum} to ${t.maximum}`;
     case 'number':
       return `a number from ${t.minimum} to ${t.maximum}`;
+    case 'boolean':
+      return t.nullable ? 'true, false or null' : 'true or false';
   }
 }
 
@@ -47,6 +51,8 @@ function fits(t: FieldType, v: unknown): boolean {
       return typeof v === 'number' && Number.isInteger(v) && v >= t.minimum && v <= t.maximum;
     case 'number':
       return typeof v === 'number' && Number.isFinite(v) && v >= t.minimum && v <= t.maximum;
+    case 'boolean':
+      return typeof v === 'boolean' || (v === null && t.nullable === true);
   }
 }
 
@@ -66,7 +72,8 @@ export function readBody(value: unknown, fields: readonly Field[]): Record<strin
   }
   for (const f of fields) {
     const v = value[f.name];
-    if (v === undefined || v === null) {
+    const nullIsValue = f.type.kind === 'boolean' && f.type.nullable === true && v === null;
+    if (v === undefined || (v === null && !nullIsValue)) {
       if (f.required) throw badRequest(`Property '${f.name}' is required: ${describeType(f.type)}.`, f.name);
       continue;
     }
@@ -112,6 +119,8 @@ export function fieldSchema(f: Field): Record<string, unknown> {
     case 'integer':
     case 'number':
       return { ...base, type: t.kind, minimum: t.minimum, maximum: t.maximum };
+    case 'boolean':
+      return { ...base, type: 'boolean', ...(t.nullable ? { nullable: true } : {}) };
   }
 }
 

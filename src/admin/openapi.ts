@@ -35,7 +35,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No admin key, a wrong one, or a Graph token (`WWW-Authenticate: Bearer`).',
   404: 'No such resource.',
   405: 'The method is not defined for the path (`Allow` lists those that are).',
-  409: 'The name is taken.',
+  409: 'The name is taken; the simulation is off; a device id held by several tenants without `?tenant=`.',
   413: 'The body is over 1 MiB.',
   415: 'The body is not `application/json`.',
 };

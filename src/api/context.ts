@@ -11,6 +11,8 @@ export interface Settings {
   readonly pageSize: number;
   /** Overrides the scheme and host of absolute URLs (`--public-url`). */
   readonly publicUrl: string | undefined;
+  /** Devices check in (`--simulate`): a configuration's new version makes its statuses pending again. */
+  readonly simulate?: boolean;
 }
 
 export interface Ctx {

@@ -5,6 +5,7 @@
  * that makes group members, deleting a group, and a configuration's assignments.
  */
 import { ENTITY_SETS, LINKS, type LinkName, type SetName, SUBJECTS } from '../model/resources.js';
+import { pendConfiguration } from '../targeting/pend.js';
 import { retarget, type TargetingChange } from '../targeting/retarget.js';
 import type { Ctx } from './context.js';
 
@@ -33,4 +34,14 @@ export function changeOfLink(link: LinkName, memberId: string): TargetingChange 
 /** Brings the statuses in step with `change` in the caller's tenant. */
 export async function follow(ctx: Ctx, change: TargetingChange | undefined): Promise<void> {
   if (change) await retarget(ctx.store, ctx.scope.tenant, change);
+}
+
+/**
+ * A configuration updated has a new `version` (the store bumps it on every update): under simulation its targeted
+ * statuses are pending again until their devices check in (docs/simulation.md#a-new-version). Without simulation
+ * nothing would ever resolve them, so they stay as they are.
+ */
+export async function followVersion(ctx: Ctx, set: SetName, id: string): Promise<void> {
+  if (ctx.settings.simulate && ENTITY_SETS[set].actions?.includes('assign'))
+    await pendConfiguration(ctx.store, ctx.scope.tenant, id);
 }

@@ -36,6 +36,9 @@ function pick(opts: Values, names: readonly string[], numbers: readonly string[]
   return out;
 }
 
+const tenantQuery = (o: Values): string =>
+  o.tenant !== undefined ? `?${new URLSearchParams({ tenant: o.tenant })}` : '';
+
 const FILTERS = [
   ['method', 'method', 'only this HTTP method'],
   ['path', 'glob', 'only paths matching this glob (version-less: /deviceAppManagement/**)'],
@@ -147,6 +150,40 @@ export const VERBS: readonly AdminVerb[] = [
       return { method: 'DELETE', path: `/faults/${seg(id)}` };
     },
   },
+  {
+    words: ['clock'],
+    description: "the simulation's clock, or move it with --advance or --to (running every check-in due)",
+    options: [
+      ['advance', 'duration', 'move the clock ahead by this ISO 8601 duration (PT8H)'],
+      ['to', 'time', 'move the clock to this ISO 8601 time'],
+    ],
+    request: (_, o) => {
+      const body = pick(o, ['advance', 'to']);
+      return Object.keys(body).length ? { method: 'POST', path: '/clock', body } : { method: 'GET', path: '/clock' };
+    },
+  },
+  {
+    words: ['checkin'],
+    description: 'one check-in of a managed device now, online or not',
+    args: ['deviceId'],
+    options: [['tenant', 'id', 'the tenant, when several hold a device of this id']],
+    request: ([id], o) => ({ method: 'POST', path: `/devices/${seg(id!)}/checkin${tenantQuery(o)}` }),
+  },
+  {
+    words: ['device'],
+    description: 'set a managed device on- or offline (--online true|false|default)',
+    args: ['deviceId'],
+    options: [
+      ['online', 'value', "true, false, or default (back to the seed's choice)"],
+      ['tenant', 'id', 'the tenant, when several hold a device of this id'],
+    ],
+    request: ([id], o) => {
+      const v = o.online;
+      const online = v === 'true' ? true : v === 'false' ? false : v === 'default' ? null : undefined;
+      if (online === undefined) throw new Error(`device needs --online true, false or default; got '${v ?? ''}'`);
+      return { method: 'PATCH', path: `/devices/${seg(id!)}${tenantQuery(o)}`, body: { online } };
+    },
+  },
 ];
 
 const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -188,7 +225,7 @@ async function send(verb: AdminVerb, args: readonly string[], o: Values): Promis
 export function addAdminCommand(program: Command): void {
   const admin = program
     .command('admin')
-    .description('control a running server: tenants, snapshots, the request journal, faults');
+    .description('control a running server: tenants, snapshots, the request journal, faults, the simulation');
   const groups = new Map<string, Command>();
   for (const verb of VERBS) {
     let parent = admin;

@@ -1,4 +1,7 @@
+import { type SimSettings, simSettings } from '../sim/settings.js';
 import { INTUNE_LIMITS, type ThrottleLimits } from '../throttle/index.js';
+import { parseDateTimeOffset } from '../util/datetime.js';
+import { parseDuration } from '../util/duration.js';
 import { type Flag, optionValue } from './options.js';
 
 /**
@@ -32,9 +35,19 @@ export interface ServeConfig {
   adminKey: string | undefined;
   journalSize: number;
   faultSeed: number | undefined;
+  /** The check-in simulation (`--simulate` and its options); undefined when off. */
+  simulation: SimulationConfig | undefined;
 }
 
-type Raw = Record<string, string | undefined>;
+export interface SimulationConfig {
+  settings: SimSettings;
+  clock: 'real' | 'manual';
+  speed: number;
+  /** Epoch ms of a first start; undefined: now. */
+  start: number | undefined;
+}
+
+type Raw = Record<string, string | boolean | undefined>;
 
 /** A list option: names separated by commas or spaces (the permission defaults are space-separated, as in `scp`). */
 const list = (s: string | undefined): string[] =>
@@ -56,6 +69,54 @@ function oneOf<T extends string>(name: string, v: string, allowed: readonly T[])
   if (!(allowed as readonly string[]).includes(v))
     throw new Error(`--${name} must be one of ${allowed.join(', ')}; got '${v}'`);
   return v as T;
+}
+
+function bool(name: string, v: string): boolean {
+  if (/^(true|1|on|yes)$/i.test(v)) return true;
+  if (/^(false|0|off|no)$/i.test(v)) return false;
+  throw new Error(`--${name} (env) must be true or false; got '${v}'`);
+}
+
+function fraction(name: string, v: string): number {
+  const n = v.trim() === '' ? Number.NaN : Number(v);
+  if (!(n >= 0 && n <= 1)) throw new Error(`--${name} must be a number from 0 to 1; got '${v}'`);
+  return n;
+}
+
+/** The simulation's options, checked; undefined without --simulate. */
+function simulationConfig(get: (flag: Flag) => string | undefined): SimulationConfig | undefined {
+  const on = get('simulate');
+  if (on === undefined || !bool('simulate', on)) return undefined;
+  const interval = get('checkin-interval')!;
+  const intervalMs = parseDuration(interval);
+  if (intervalMs === undefined || intervalMs <= 0)
+    throw new Error(
+      `--checkin-interval must be an ISO 8601 duration PnDTnHnMnS longer than 0 (e.g. PT8H, P1D, PT30M); got '${interval}'`,
+    );
+  const speedText = get('clock-speed')!;
+  const speed = speedText.trim() === '' ? Number.NaN : Number(speedText);
+  if (!(Number.isFinite(speed) && speed > 0 && speed <= 1_000_000))
+    throw new Error(`--clock-speed must be a number > 0 and at most 1000000; got '${speedText}'`);
+  const seed = get('sim-seed')!;
+  if (seed.length === 0 || seed.length > 100) throw new Error(`--sim-seed must be 1 to 100 characters; got '${seed}'`);
+  const startText = get('clock-start');
+  let start: number | undefined;
+  if (startText !== undefined) {
+    const parsed = parseDateTimeOffset(startText);
+    if (!parsed.ok) throw new Error(`--clock-start must be an ISO 8601 date-time: '${startText}': ${parsed.reason}`);
+    start = Date.parse(parsed.value);
+  }
+  return {
+    settings: simSettings({
+      seed,
+      intervalMs,
+      errorRate: fraction('error-rate', get('error-rate')!),
+      offlineRate: fraction('offline-rate', get('offline-rate')!),
+    }),
+    clock: oneOf('clock', get('clock')!, ['real', 'manual'] as const),
+    speed,
+    start,
+  };
 }
 
 const LIMIT_KEYS: Record<string, keyof ThrottleLimits> = {
@@ -118,5 +179,6 @@ export function resolveServeConfig(flags: Raw, env: NodeJS.ProcessEnv = process.
     adminKey: get('admin-key'),
     journalSize: int('journal-size', get('journal-size')!, 0, 1_000_000),
     faultSeed: get('fault-seed') === undefined ? undefined : int('fault-seed', get('fault-seed')!, 0, 2_147_483_647),
+    simulation: simulationConfig(get),
   };
 }

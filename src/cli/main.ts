@@ -46,6 +46,19 @@ function consoleLines(server: RunningServer): string[] {
   ];
 }
 
+/** The simulation, when on: its clock and settings, and how to move it. */
+function simulationLines(server: RunningServer): string[] {
+  const sim = server.simulation;
+  if (!sim) return ['simulation: off (statuses change only when clients write them; --simulate turns it on)'];
+  const v = sim.view;
+  const clock = v.mode === 'manual' ? 'manual clock (moves only through /_admin/clock)' : `real clock × ${v.speed}`;
+  return [
+    `simulation: on, ${clock}, sim time ${v.now}`,
+    `  devices check in every ${v.interval}; error rate ${v.errorRate}, offline rate ${v.offlineRate}, seed ${v.seed}`,
+    ...(server.admin ? ['  e.g. npx appconfig-graph admin clock --advance PT8H'] : []),
+  ];
+}
+
 serve.action(async (flags: Record<string, string | undefined>) => {
   const config = resolveServeConfig(flags);
   const server = await startServer(config);
@@ -76,6 +89,7 @@ serve.action(async (flags: Record<string, string | undefined>) => {
           `  e.g. npx appconfig-graph admin tenants --url ${server.httpUrl ?? server.httpsUrl}${server.admin.keyPath && config.dataDir !== DEFAULT_DATA_DIR ? ` --data-dir ${config.dataDir}` : ''}`,
         ]
       : []),
+    ...simulationLines(server),
     ...consoleLines(server),
   ];
   let stopping = false;

@@ -11,8 +11,8 @@ export const DEFAULT_HTTPS_PORT = 8443;
 
 interface OptionSpec {
   readonly flag: string;
-  /** The value's name in `--help`. */
-  readonly arg: string;
+  /** The value's name in `--help`; absent for a switch (`--simulate`), whose environment variable takes true/false. */
+  readonly arg?: string;
   readonly env?: string;
   readonly def?: string;
   readonly help: string;
@@ -158,6 +158,59 @@ const OPTIONS = [
     env: 'FAULT_SEED',
     help: 'seed of the draws of fault rules with a probability and no seed of their own',
   },
+  {
+    flag: 'simulate',
+    env: 'SIMULATE',
+    help: 'run device check-ins on the simulation clock, so pending statuses resolve (docs/simulation.md)',
+  },
+  {
+    flag: 'clock',
+    arg: 'mode',
+    env: 'SIM_CLOCK',
+    def: 'real',
+    help: '--simulate: the clock runs with real time × --clock-speed (real) or moves only through /_admin/clock (manual)',
+  },
+  {
+    flag: 'clock-speed',
+    arg: 'n',
+    env: 'CLOCK_SPEED',
+    def: '1',
+    help: '--simulate: sim seconds per real second of the real clock (> 0)',
+  },
+  {
+    flag: 'clock-start',
+    arg: 'date-time',
+    env: 'CLOCK_START',
+    help: '--simulate: sim time of the first start (default now; a clock saved in the store wins)',
+  },
+  {
+    flag: 'checkin-interval',
+    arg: 'duration',
+    env: 'CHECKIN_INTERVAL',
+    def: 'PT8H',
+    help: '--simulate: time between two check-ins of a device, ISO 8601 PnDTnHnMnS',
+  },
+  {
+    flag: 'error-rate',
+    arg: 'p',
+    env: 'ERROR_RATE',
+    def: '0.05',
+    help: '--simulate: probability (0-1) that a pending status resolves to error',
+  },
+  {
+    flag: 'offline-rate',
+    arg: 'p',
+    env: 'OFFLINE_RATE',
+    def: '0',
+    help: '--simulate: share (0-1) of devices offline until set online',
+  },
+  {
+    flag: 'sim-seed',
+    arg: 'seed',
+    env: 'SIM_SEED',
+    def: '0',
+    help: '--simulate: seed of every outcome; the same seed, data and clock moves give the same statuses',
+  },
   { flag: 'tenant', arg: 'id', help: 'tenant id' },
   { flag: 'app', arg: 'id', help: 'application id (appid)' },
   {
@@ -221,6 +274,14 @@ const SERVE: readonly Use[] = [
   'admin-key',
   'journal-size',
   'fault-seed',
+  'simulate',
+  'clock',
+  'clock-speed',
+  'clock-start',
+  'checkin-interval',
+  'error-rate',
+  'offline-rate',
+  'sim-seed',
 ];
 
 const DATA_DIR: Use = ['data-dir', 'data directory when --db is not given'];
@@ -254,26 +315,27 @@ export function addOptions(command: Command, uses: readonly Use[]): Command {
     const [flag, help] = typeof use === 'string' ? [use, undefined] : use;
     const o = spec(flag);
     const text = help ?? o.help;
+    const usage = o.arg === undefined ? `--${o.flag}` : `--${o.flag} <${o.arg}>`;
     if (o.env !== undefined) {
-      command.addOption(
-        new Option(
-          `--${o.flag} <${o.arg}>`,
-          `${text} [env ${o.env}${o.def !== undefined ? `, default ${o.def}` : ''}]`,
-        ),
-      );
+      command.addOption(new Option(usage, `${text} [env ${o.env}${o.def !== undefined ? `, default ${o.def}` : ''}]`));
     } else {
-      const option = new Option(`--${o.flag} <${o.arg}>`, text);
+      const option = new Option(usage, text);
       command.addOption(o.def !== undefined ? option.default(o.def) : option);
     }
   }
   return command;
 }
 
-type Raw = Record<string, string | undefined>;
+type Raw = Record<string, string | boolean | undefined>;
 
-/** An option's value: the flag (camelCase keys, as commander gives them), else its environment variable, else its default. */
+/** An option's value (a switch given on the command line reads as 'true'): the flag (camelCase keys, as commander gives them), else its environment variable, else its default. */
 export function optionValue(flag: Flag, flags: Raw, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const o = spec(flag);
   const camel = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return flags[camel] ?? (o.env !== undefined ? env[o.env] : undefined) ?? o.def;
+  const given = flags[camel];
+  return (
+    (given === true ? 'true' : given === false ? undefined : given) ??
+    (o.env !== undefined ? env[o.env] : undefined) ??
+    o.def
+  );
 }

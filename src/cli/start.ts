@@ -7,6 +7,7 @@ import { createAdmin } from '../admin/app.js';
 import { FaultRules } from '../admin/faults.js';
 import { Journal } from '../admin/journal.js';
 import { ensureAdminKey } from '../admin/key.js';
+import { CLOCK_SCHEMAS, clockRoutes } from '../admin/routes/clock.js';
 import type { MintGraphToken } from '../admin/routes/tokens.js';
 import { createApi } from '../api/app.js';
 import { MAX_BATCH_REQUESTS } from '../api/batch.js';
@@ -22,6 +23,7 @@ import { createMetrics } from '../http/metrics.js';
 import { buildShell } from '../http/server.js';
 import { ensureLocalTls } from '../http/tls.js';
 import type { Version } from '../model/edm.js';
+import { Simulation } from '../sim/simulation.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import { reconcile } from '../targeting/retarget.js';
@@ -54,6 +56,8 @@ export interface RunningServer {
   readonly consoleUrl: string | undefined;
   /** The control plane's key and the file it lives in (undefined when given); undefined with `--admin off`. */
   readonly admin: { readonly key: string; readonly keyPath: string | undefined } | undefined;
+  /** The check-in simulation; undefined without --simulate. */
+  readonly simulation: Simulation | undefined;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,16 @@ export async function startServer(
   const mended = await reconcile(store);
   if (Object.values(mended).some((n) => n > 0))
     log.info({ targeting: mended }, 'statuses brought in step with targeting');
+  // The simulation continues from the clock saved in the store; on the real clock its timer starts here.
+  const simulation = config.simulation
+    ? await Simulation.open(store, {
+        settings: config.simulation.settings,
+        clock: config.simulation.clock,
+        speed: config.simulation.speed,
+        ...(config.simulation.start !== undefined ? { start: config.simulation.start } : {}),
+        onError: (err) => log.error({ err }, 'simulation: a clock move failed'),
+      })
+    : undefined;
   // The database names the local issuer, not this server's URL: tokens outlive port changes and restarts.
   const issuerBase = await databaseIssuerBase(store);
   let throttle: Throttle = noThrottle;
@@ -132,7 +146,7 @@ export async function startServer(
     throttle,
     ...(journal ? { journal } : {}),
     ...(faults ? { faults } : {}),
-    settings: { pageSize: config.pageSize, publicUrl: config.publicUrl },
+    settings: { pageSize: config.pageSize, publicUrl: config.publicUrl, simulate: simulation !== undefined },
     ...(issuer ? { issuer } : {}),
     onInternalError: (err, req) =>
       log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
@@ -145,6 +159,7 @@ export async function startServer(
           journal,
           faults,
           ...(mintToken ? { mintToken } : {}),
+          modules: [{ routes: clockRoutes(simulation), schemas: CLOCK_SCHEMAS }],
           onInternalError: (err, req) =>
             log.error({ err, requestId: req.requestId, method: req.method, url: req.url }, 'internal error'),
         })
@@ -199,11 +214,13 @@ export async function startServer(
     issuerBase,
     consoleUrl: consoleOn && (httpsUrl ?? httpUrl) ? `${httpsUrl ?? httpUrl}/console/` : undefined,
     admin: adminKey ? { key: adminKey.key, keyPath: adminKey.path } : undefined,
+    simulation,
     async close() {
       if (closed) return;
       closed = true;
       // Stop accepting, let requests in flight finish, then close the store (docs/api.md#running-the-server).
       await Promise.all(shells.map((s) => s.close()));
+      await simulation?.close();
       await throttle.close();
       await store.close();
       await new Promise<void>((resolve) => log.flush(() => resolve()));

@@ -80,6 +80,11 @@ export interface CheckinBatch {
 export interface SimPort {
   /** The tenants to simulate. */
   tenants(): Promise<readonly string[]>;
+  /**
+   * Runs `work` (one batch's read and write) as the tenant's only writer of statuses: no retargeting of the tenant
+   * comes between what it reads and what it writes.
+   */
+  turn<T>(tenant: string, work: () => Promise<T>): Promise<T>;
   /** Up to `limit` devices with no schedule or one saved under another key. */
   unscheduledDevices(tenant: string, key: string, limit: number): Promise<readonly string[]>;
   /** Saves schedules under `key`. */

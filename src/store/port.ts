@@ -262,7 +262,7 @@ export interface UserStatusAggregate {
  * One tenant's targeting work: reads of the slice a change touches and the write that follows, with no other
  * session of the tenant in between (PostgreSQL: across instances, in one transaction).
  */
-export interface TargetingSession {
+export interface TargetingSession extends CheckinSession {
   /** The configurations named, or all of the tenant's, ordered by id. */
   configurations(ids?: readonly string[]): Promise<readonly TargetingConfiguration[]>;
   /** The users named that exist, or all of the tenant's. */
@@ -276,6 +276,91 @@ export interface TargetingSession {
    * whatever the number of rows. An aggregate for a user with no targeted status is skipped.
    */
   apply(changes: readonly TargetChange[], aggregates: readonly UserStatusAggregate[]): Promise<void>;
+}
+
+// ---- Check-ins (docs/simulation.md#check-ins-in-the-store) ----
+// What the check-in simulation reads and writes, set-wise; sim/store-port.ts maps these to the engine's port.
+
+/** A device's place in the check-in schedule, as the simulation computed it. */
+export interface DeviceScheduleRecord {
+  readonly deviceId: string;
+  /** ms in [0, interval). */
+  readonly offsetMs: number;
+  readonly onlineByDefault: boolean;
+}
+
+/** Check-ins in (from, to], epoch ms. */
+export interface DueWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly intervalMs: number;
+}
+
+export interface ScheduledDevice {
+  readonly deviceId: string;
+  readonly offsetMs: number;
+}
+
+/** A linked device status that is not `notAssigned`, with its configuration's `version`. */
+export interface CheckinStatus {
+  readonly configurationId: string;
+  readonly deviceId: string;
+  readonly userId: string | null;
+  readonly applicable: boolean;
+  readonly status: StatusName;
+  readonly version: number;
+  readonly lastReportedDateTime: string;
+}
+
+export interface CheckinStatuses {
+  readonly statuses: readonly CheckinStatus[];
+  /** `targetedMobileApps` of every configuration named in `statuses`. */
+  readonly targetedApps: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface CheckinWrite {
+  readonly deviceStatuses: readonly {
+    readonly configurationId: string;
+    readonly deviceId: string;
+    readonly status: StatusName;
+    readonly lastReportedDateTime: string;
+  }[];
+  readonly userStatuses: readonly UserStatusAggregate[];
+  readonly deviceSyncs: readonly { readonly deviceId: string; readonly lastSyncDateTime: string }[];
+}
+
+/** The check-in simulation's reads and writes of one tenant, inside its targeting session. */
+export interface CheckinSession {
+  /** Up to `limit` of the tenant's managed devices with no schedule, or one saved under another key, by id. */
+  unscheduledDevices(key: string, limit: number): Promise<readonly string[]>;
+  /** Saves schedules under `key`, keeping a device's set online value. */
+  saveSchedules(key: string, schedules: readonly DeviceScheduleRecord[]): Promise<void>;
+  /**
+   * The online devices (set value, else default) with a check-in in the window:
+   * ⌊(to − offset) / interval⌋ > ⌊(from − offset) / interval⌋, by id.
+   */
+  dueDevices(window: DueWindow): Promise<readonly ScheduledDevice[]>;
+  /**
+   * The linked, targeted device statuses of the devices named and of the same users' other devices for the same
+   * configurations.
+   */
+  checkinStatuses(deviceIds: readonly string[]): Promise<CheckinStatuses>;
+  /**
+   * Writes outcomes (linked statuses that are not `notAssigned`), user aggregates (skipped where the user has no
+   * targeted status) and devices' `lastSyncDateTime`, in one transaction; creates nothing.
+   */
+  applyCheckins(write: CheckinWrite): Promise<void>;
+  /**
+   * A configuration's new version: its linked, targeted, applicable device statuses become `unknown` again (the
+   * caller aggregates the user statuses again).
+   */
+  pendConfiguration(configurationId: string): Promise<void>;
+}
+
+/** The simulation clock as last saved (docs/simulation.md#persistence), epoch ms. */
+export interface SimState {
+  readonly now: number;
+  readonly ranThrough: number;
 }
 
 export interface Store {
@@ -323,6 +408,16 @@ export interface Store {
   targeting<T>(tenant: string, work: (session: TargetingSession) => Promise<T>): Promise<T>;
   /** The tenants that have any configuration (for the reconcile at start). */
   targetingTenants(): Promise<readonly string[]>;
+
+  /** The tenants with any managed device: those the simulation visits. */
+  simTenants(): Promise<readonly string[]>;
+  /** The tenants holding a managed device of this id, by tenant id. */
+  deviceTenants(deviceId: string): Promise<readonly string[]>;
+  /** Sets a device on- or offline (null: back to its default); false when the tenant has no such device. */
+  setDeviceOnline(tenant: string, deviceId: string, online: boolean | null): Promise<boolean>;
+  /** The saved simulation clock, or undefined before the first save. */
+  simState(): Promise<SimState | undefined>;
+  saveSimState(state: SimState): Promise<void>;
 
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   insertSigningKey(k: SigningKeyRecord): Promise<void>;

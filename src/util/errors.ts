@@ -12,7 +12,10 @@ export const ERRORS = {
   Forbidden: { status: 403, when: 'the token lacks the permission; the message names what is needed' },
   ResourceNotFound: { status: 404, when: 'no such entity in this tenant; unknown version (`Invalid version: x`)' },
   MethodNotAllowed: { status: 405, when: 'method not defined for that path (with an `Allow` header)' },
-  Conflict: { status: 409, when: 'duplicate `userPrincipalName` or client-supplied id' },
+  Conflict: {
+    status: 409,
+    when: 'duplicate `userPrincipalName` or client-supplied id; a simulation route without `--simulate`; a device id held by several tenants without `?tenant=`',
+  },
   PreconditionFailed: {
     status: 412,
     when: '`If-Match` does not match the current ETag (or the target does not exist)',

@@ -399,3 +399,70 @@ describe.skipIf(!hasChromium)('the console with the control plane off', () => {
     expect(logged.filter((m) => m.type === 'error' && !/\/_admin\/openapi\.json$/.test(m.url))).toEqual([]);
   });
 });
+
+describe.skipIf(!hasChromium)('the console with the simulation on a manual clock', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'appconfig-graph-console-sim-'));
+  let server: ServerProcess;
+  let browser: Browser;
+  let token: string;
+
+  const graph = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${server.http}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: r.status, body: r.status === 204 ? undefined : ((await r.json()) as Json) };
+  };
+
+  beforeAll(async () => {
+    await cli(['seed', '--configurations', '1', '--users', '10', '--data-dir', dir]);
+    server = await spawnServer(['--data-dir', dir, '--simulate', '--clock', 'manual', '--error-rate', '0']);
+    token = await cli(['token', '--data-dir', dir]);
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      server.child.kill('SIGTERM');
+      await stopped(server.child);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("resolves pending statuses when the clock page's button advances the clock", async () => {
+    expect(server.output()).toContain('simulation: on, manual clock');
+    const [config] = (await graph('GET', CFGS)).body.value;
+    const assign = await graph('POST', `${CFGS}/${config.id}/assign`, {
+      assignments: [{ target: { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' } }],
+    });
+    expect(assign.status).toBe(204);
+    const pending = async () => (await graph('GET', `${CFGS}/${config.id}/deviceStatusSummary`)).body.pendingCount;
+    expect(await pending()).toBeGreaterThan(0);
+
+    const { page, logged } = await openPage(browser);
+    const link = /console: (\S+#key=\S+)/.exec(server.output())![1]!;
+    await page.goto(link);
+    await page.waitForSelector('[data-table=tenants]');
+    await page.click('nav a:has-text("Clock")');
+    await page.waitForSelector('[data-clock]');
+    await settled(page);
+    const before = await page.getAttribute('[data-clock] time', 'datetime');
+    await page.click('button:has-text("Advance the clock")');
+    await page.waitForFunction(() => document.querySelector('[data-clock-outcome]')?.textContent?.startsWith('Moved'));
+    const outcome = await page.textContent('[data-clock-outcome]');
+    expect(outcome).toMatch(/^Moved PT8H: checkins \d+, resolved [1-9]\d*$/);
+    await page.waitForFunction(
+      (b) => document.querySelector('[data-clock] time')?.getAttribute('datetime') !== b,
+      before,
+    );
+    expect(await pending()).toBe(0);
+    const statuses = (
+      await graph('GET', `${CFGS}/${config.id}/deviceStatuses?$filter=status eq 'compliant'&$count=true`, undefined)
+    ).body;
+    expect(statuses['@odata.count']).toBeGreaterThan(0);
+    await screenshot(page, 'clock-simulated');
+    expect(await axe(page)).toEqual([]);
+    expect(logged.filter((m) => m.type === 'pageerror' || m.type === 'error')).toEqual([]);
+  });
+});

@@ -50,6 +50,10 @@ describe('the control plane OpenAPI document', () => {
         'DELETE /faults',
         'GET /faults/{id}',
         'DELETE /faults/{id}',
+        'GET /clock',
+        'POST /clock',
+        'POST /devices/{id}/checkin',
+        'PATCH /devices/{id}',
       ].sort(),
     );
     // Each documented operation is routed: whatever it answers, it is not the router's "no such resource".

@@ -13,7 +13,7 @@ import type {
   SimPort,
 } from '../../src/sim/port.js';
 import { isDue } from '../../src/sim/schedule.js';
-import type { ComplianceStatus } from '../../src/targeting/aggregate.js';
+import { aggregateUser, type ComplianceStatus } from '../../src/targeting/aggregate.js';
 import { diffTargets } from '../../src/targeting/diff.js';
 import { targetAll } from '../../src/targeting/targets.js';
 import type { ConfigurationInput, Directory } from '../../src/targeting/types.js';
@@ -120,12 +120,24 @@ export class World {
     this.deviceStatuses.get(k(configurationId, deviceId))!.status = status;
   }
 
-  /** A configuration PATCH: a new version, its statuses pending again. */
+  /** A configuration PATCH under simulation: a new version, its statuses pending again, its users aggregated again. */
   bumpVersion(configurationId: string): void {
     this.configurations.get(configurationId)!.version++;
     for (const row of this.deviceStatuses.values()) {
-      if (row.configurationId === configurationId && row.applicable) row.status = 'unknown';
+      if (row.configurationId === configurationId && row.applicable && row.status !== 'notAssigned')
+        row.status = 'unknown';
     }
+    for (const [userId, row] of this.#users.get(configurationId) ?? []) {
+      const agg = aggregateUser(this.statusesOfPair(configurationId, userId));
+      row.status = agg.status;
+      row.devicesCount = agg.devicesCount;
+      if (agg.lastReportedDateTime !== null) row.lastReportedDateTime = agg.lastReportedDateTime;
+    }
+  }
+
+  /** A device set on- or offline (null: its default). */
+  setOnline(deviceId: string, online: boolean | null): void {
+    this.devices.get(deviceId)!.onlineSet = online;
   }
 
   /** The statuses as plain sorted rows, to compare two runs. */
@@ -165,6 +177,10 @@ export class MemorySimPort implements SimPort {
 
   async tenants() {
     return [...this.worlds.keys()];
+  }
+
+  turn<T>(_tenant: string, work: () => Promise<T>): Promise<T> {
+    return work();
   }
 
   async unscheduledDevices(tenant: string, key: string, limit: number) {

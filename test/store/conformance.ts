@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Store } from '../../src/store/port.js';
 import { bulkCreateCases } from './conformance/bulk-create.js';
+import { checkinCases } from './conformance/checkins.js';
 import { concurrencyCases } from './conformance/concurrency.js';
 import type { Conformance } from './conformance/context.js';
 import { controlCases } from './conformance/control.js';
@@ -33,6 +34,7 @@ const CASES: readonly ((c: Conformance) => void)[] = [
   directoryCases,
   controlCases,
   targetingCases,
+  checkinCases,
 ];
 
 export function storeConformance(kind: StoreKind): void {

@@ -161,6 +161,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store', () => {
           { version: 2 },
           { version: 3 },
           { version: 4 },
+          { version: 5 },
         ]);
         await opened[1]!.create('configurations', { tenant: 't' }, configuration());
       } finally {

@@ -10,7 +10,7 @@ import { ApiError, badRequest } from '../../util/errors.js';
 import type { Ctx } from '../context.js';
 import { ifMatch, jsonBody, MAX_BODY, MAX_BULK_BODY, prefersMinimal } from '../request.js';
 import { json, noContent, written } from '../respond.js';
-import { changeOfWrite, follow } from '../targeting.js';
+import { changeOfWrite, follow, followVersion } from '../targeting.js';
 import type { ApiResponse } from '../types.js';
 import { missing, visibleType } from './read.js';
 
@@ -77,6 +77,7 @@ export async function updateEntity(ctx: Ctx, set: SetName, id: string, cast?: St
   delete values.id;
   const e = await ctx.store.update(set, ctx.scope, id, values, match);
   await follow(ctx, changeOfWrite(ctx, set, 'update', id));
+  await followVersion(ctx, set, id);
   return written(200, entityBody(ctx, set, actual, e), { etag: e.etag, minimal: prefersMinimal(ctx.req) });
 }
 

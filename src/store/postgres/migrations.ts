@@ -27,10 +27,12 @@ const upToDate = (): string[] => [
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, statements: ({ foldCollation }) => [foldFunctionSql(foldCollation), ...upToDate()] },
   // 2: the directory (users, groups, their members, managed devices); 3: the control plane's snapshots; 4:
-  // targeting's links from statuses to users and devices. Each brings the schema up to date the same way.
+  // targeting's links from statuses to users and devices; 5: the simulation's schedules and clock. Each brings the
+  // schema up to date the same way.
   { version: 2, statements: upToDate },
   { version: 3, statements: upToDate },
   { version: 4, statements: upToDate },
+  { version: 5, statements: upToDate },
 ];
 
 /** Brings the database (its `schema`, created when missing) up to the last version, inside the caller's transaction. */

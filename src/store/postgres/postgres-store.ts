@@ -14,6 +14,7 @@ import {
   type Page,
   type Scope,
   type SigningKeyRecord,
+  type SimState,
   type StatusCounts,
   type Store,
   type StoredEntity,
@@ -21,6 +22,22 @@ import {
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
+import {
+  applyCheckinsStatements,
+  checkinConfigurationsSql,
+  checkinStatusesOf,
+  checkinStatusesSql,
+  deviceTenantsSql,
+  dueOf,
+  dueSql,
+  pendConfigurationSql,
+  SIM_STATE_SQL,
+  saveSchedulesSql,
+  setOnlineSql,
+  simStateOf,
+  simTenantsSql,
+  unscheduledSql,
+} from '../sql/checkins.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import {
   etagMismatch,
@@ -603,6 +620,9 @@ export class PostgresStore implements Store {
 
   private targetingSession(c: pg.PoolClient, tenant: string): TargetingSession {
     const all = (f: Frag): Promise<Row[]> => this.rows(c, f.text, [...f.params]);
+    const steps = async (gen: Generator<Frag, void, Row[]>): Promise<void> => {
+      for (let step = gen.next(); !step.done; ) step = gen.next(await all(step.value));
+    };
     return {
       configurations: async (ids) => {
         const q = configurationsSql(POSTGRES_BATCH, tenant, ids);
@@ -629,10 +649,51 @@ export class PostgresStore implements Store {
       },
       apply: async (changes, aggregates) => {
         // Already inside the session's transaction: all or nothing with it.
-        const steps = applyStatements(POSTGRES_BATCH, tenant, batchesOf(changes, aggregates));
-        for (let step = steps.next(); !step.done; ) step = steps.next(await all(step.value));
+        await steps(applyStatements(POSTGRES_BATCH, tenant, batchesOf(changes, aggregates)));
+      },
+      unscheduledDevices: async (key, limit) =>
+        (await all(unscheduledSql(tenant, key, limit))).map((r) => r.id as string),
+      saveSchedules: async (key, schedules) => {
+        if (schedules.length) await all(saveSchedulesSql(POSTGRES_BATCH, tenant, key, schedules));
+      },
+      dueDevices: async (window) => (await all(dueSql(tenant, window))).map(dueOf),
+      checkinStatuses: async (deviceIds) => {
+        if (deviceIds.length === 0) return { statuses: [], targetedApps: new Map() };
+        const statuses = await all(checkinStatusesSql(POSTGRES_BATCH, tenant, deviceIds));
+        const ids = [...new Set(statuses.map((r) => r.cfg as string))];
+        const configurations = ids.length ? await all(checkinConfigurationsSql(POSTGRES_BATCH, tenant, ids)) : [];
+        return checkinStatusesOf(statuses, configurations);
+      },
+      // The session's transaction makes the three writes all or nothing.
+      applyCheckins: (write) => steps(applyCheckinsStatements(POSTGRES_BATCH, tenant, write)),
+      pendConfiguration: async (configurationId) => {
+        await all(pendConfigurationSql(tenant, configurationId));
       },
     };
+  }
+
+  // ── check-ins (docs/simulation.md#check-ins-in-the-store) ────────────────────────────────────────────────
+
+  async simTenants(): Promise<readonly string[]> {
+    return this.op(async () => (await this.rows(this.pool, simTenantsSql(), [])).map((r) => r.tenant_id as string));
+  }
+
+  async deviceTenants(deviceId: string): Promise<readonly string[]> {
+    const f = deviceTenantsSql(deviceId);
+    return this.op(async () => (await this.rows(this.pool, f.text, [...f.params])).map((r) => r.tenant_id as string));
+  }
+
+  async setDeviceOnline(tenant: string, deviceId: string, online: boolean | null): Promise<boolean> {
+    const f = setOnlineSql(tenant, deviceId, online);
+    return this.op(async () => (await this.rows(this.pool, f.text, [...f.params])).length > 0);
+  }
+
+  async simState(): Promise<SimState | undefined> {
+    return this.op(async () => simStateOf((await this.rows(this.pool, SIM_STATE_SQL.read, []))[0]));
+  }
+
+  async saveSimState(state: SimState): Promise<void> {
+    await this.op(() => this.rows(this.pool, SIM_STATE_SQL.save, [state.now, state.ranThrough]));
   }
 
   // ── issuer keys and secrets (not per tenant) ────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 /** Schema DDL from the table definitions; dialect differences are passed in. */
 import { SUBJECTS } from '../../model/resources.js';
+import { checkinSchemaSql } from './checkins.js';
 import { controlSchemaSql } from './control.js';
 import { indexName, LINK_TABLES, type LinkTableDef, type SystemColumn, TABLES, type TableDef } from './schema.js';
 
@@ -147,5 +148,6 @@ export function schemaSql(d: DdlDialect): string[] {
     `CREATE TABLE IF NOT EXISTS signing_keys (kid ${d.text} PRIMARY KEY, alg ${d.text} NOT NULL, private_jwk ${d.text} NOT NULL, public_jwk ${d.text} NOT NULL, created_at ${d.int} NOT NULL, retired_at ${d.int})`,
     `CREATE TABLE IF NOT EXISTS secrets (name ${d.text} PRIMARY KEY, value ${d.text} NOT NULL)`,
     ...controlSchemaSql(d),
+    ...checkinSchemaSql(d),
   ];
 }

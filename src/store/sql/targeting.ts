@@ -49,18 +49,18 @@ export interface BatchDialect {
   distinct(a: string, b: string): string;
 }
 
-const USERS = () => statusTable('user');
-const DEVICES = () => statusTable('device');
+export const USERS = () => statusTable('user');
+export const DEVICES = () => statusTable('device');
 
-const columnOf = (t: TableDef, property: string): Column => {
+export const columnOf = (t: TableDef, property: string): Column => {
   const c = t.byProperty.get(property);
   if (!c) throw new Error(`${t.table} has no property ${property}`);
   return c;
 };
-const col = (t: TableDef, property: string): string => columnOf(t, property).name;
+export const col = (t: TableDef, property: string): string => columnOf(t, property).name;
 
-const NOT_ASSIGNED = () => enumValue('complianceStatus', 'notAssigned');
-const statusColumn = (t: TableDef) => columnOf(t, 'status');
+export const NOT_ASSIGNED = () => enumValue('complianceStatus', 'notAssigned');
+export const statusColumn = (t: TableDef) => columnOf(t, 'status');
 
 // ── reads ───────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -69,7 +69,7 @@ const statusColumn = (t: TableDef) => columnOf(t, 'status');
  * first in the join (CROSS JOIN keeps SQLite to that order; PostgreSQL plans it freely), so a few keys cost a few
  * index lookups however many rows the tenant has. A key without a list is not restricted.
  */
-function lookup(
+export function lookup(
   d: BatchDialect,
   table: string,
   tenant: string,
@@ -257,8 +257,8 @@ export function linkedDeviceOf(r: Row): LinkedDeviceStatus {
 // ── the write ───────────────────────────────────────────────────────────────────────────────────────────────
 
 /** A batch column: its name in the FROM item, and its type. */
-const text = (name: string): SystemColumn => ({ name, kind: 'text' });
-const int = (name: string): SystemColumn => ({ name, kind: 'int' });
+export const text = (name: string): SystemColumn => ({ name, kind: 'text' });
+export const int = (name: string): SystemColumn => ({ name, kind: 'int' });
 
 const encodeField = (t: TableDef, field: string, v: unknown) => encode(columnOf(t, field), v);
 

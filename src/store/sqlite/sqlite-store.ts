@@ -22,6 +22,7 @@ import {
   type Page,
   type Scope,
   type SigningKeyRecord,
+  type SimState,
   type StatusCounts,
   type Store,
   type StoredEntity,
@@ -29,6 +30,22 @@ import {
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
+import {
+  applyCheckinsStatements,
+  checkinConfigurationsSql,
+  checkinStatusesOf,
+  checkinStatusesSql,
+  deviceTenantsSql,
+  dueOf,
+  dueSql,
+  pendConfigurationSql,
+  SIM_STATE_SQL,
+  saveSchedulesSql,
+  setOnlineSql,
+  simStateOf,
+  simTenantsSql,
+  unscheduledSql,
+} from '../sql/checkins.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql, systemColumns } from '../sql/ddl.js';
 import {
@@ -86,11 +103,12 @@ export interface SqliteOptions {
 }
 
 /**
- * 2: the directory tables; 3: snapshots; 4: targeting's links from statuses to users and devices. Every DDL
+ * 2: the directory tables; 3: snapshots; 4: targeting's links from statuses to users and devices; 5: the
+ * simulation's schedules and clock. Every DDL
  * statement is IF NOT EXISTS, so an older file gains only what is new; columns new to an existing table are added
  * first.
  */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 const STATEMENT_CACHE_SIZE = 500;
 
 export class SqliteStore implements Store {
@@ -455,6 +473,43 @@ export class SqliteStore implements Store {
     return this.stmt(f.text).all(...f.params) as Row[];
   }
 
+  private run(f: Frag): void {
+    this.stmt(f.text).run(...f.params);
+  }
+
+  /** Runs the statements a generator yields, passing back each one's rows (the caller holds the transaction). */
+  private runSteps(steps: Generator<Frag, void, Row[]>): void {
+    for (let step = steps.next(); !step.done; ) {
+      const st = this.stmt(step.value.text);
+      let rows: Row[] = [];
+      if (st.reader) rows = st.all(...step.value.params) as Row[];
+      else st.run(...step.value.params);
+      step = steps.next(rows);
+    }
+  }
+
+  // ---- check-ins (docs/simulation.md#check-ins-in-the-store) ----
+
+  async simTenants(): Promise<readonly string[]> {
+    return (this.stmt(simTenantsSql()).all() as Row[]).map((r) => r.tenant_id as string);
+  }
+
+  async deviceTenants(deviceId: string): Promise<readonly string[]> {
+    return this.all(deviceTenantsSql(deviceId)).map((r) => r.tenant_id as string);
+  }
+
+  async setDeviceOnline(tenant: string, deviceId: string, online: boolean | null): Promise<boolean> {
+    return this.all(setOnlineSql(tenant, deviceId, online)).length > 0;
+  }
+
+  async simState(): Promise<SimState | undefined> {
+    return simStateOf(this.stmt(SIM_STATE_SQL.read).get() as Row | undefined);
+  }
+
+  async saveSimState(state: SimState): Promise<void> {
+    this.stmt(SIM_STATE_SQL.save).run(state.now, state.ranThrough);
+  }
+
   private targetingSession(tenant: string): TargetingSession {
     return {
       configurations: async (ids) => {
@@ -481,16 +536,27 @@ export class SqliteStore implements Store {
         }));
       },
       apply: async (changes, aggregates) => {
-        this.tx(() => {
-          const steps = applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates));
-          for (let step = steps.next(); !step.done; ) {
-            const st = this.stmt(step.value.text);
-            let rows: Row[] = [];
-            if (st.reader) rows = st.all(...step.value.params) as Row[];
-            else st.run(...step.value.params);
-            step = steps.next(rows);
-          }
+        this.tx(() => this.runSteps(applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates))));
+      },
+      unscheduledDevices: async (key, limit) => this.all(unscheduledSql(tenant, key, limit)).map((r) => r.id as string),
+      saveSchedules: async (key, schedules) => {
+        if (schedules.length) this.run(saveSchedulesSql(SQLITE_BATCH, tenant, key, schedules));
+      },
+      dueDevices: async (window) => this.all(dueSql(tenant, window)).map(dueOf),
+      checkinStatuses: async (deviceIds) => {
+        if (deviceIds.length === 0) return { statuses: [], targetedApps: new Map() };
+        return this.tx(() => {
+          const statuses = this.all(checkinStatusesSql(SQLITE_BATCH, tenant, deviceIds));
+          const ids = [...new Set(statuses.map((r) => r.cfg as string))];
+          const configurations = ids.length ? this.all(checkinConfigurationsSql(SQLITE_BATCH, tenant, ids)) : [];
+          return checkinStatusesOf(statuses, configurations);
         });
+      },
+      applyCheckins: async (write) => {
+        this.tx(() => this.runSteps(applyCheckinsStatements(SQLITE_BATCH, tenant, write)));
+      },
+      pendConfiguration: async (configurationId) => {
+        this.run(pendConfigurationSql(tenant, configurationId));
       },
     };
   }
