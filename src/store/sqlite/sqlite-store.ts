@@ -30,22 +30,7 @@ import {
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
-import {
-  applyCheckinsStatements,
-  checkinConfigurationsSql,
-  checkinStatusesOf,
-  checkinStatusesSql,
-  deviceTenantsSql,
-  dueOf,
-  dueSql,
-  pendConfigurationSql,
-  SIM_STATE_SQL,
-  saveSchedulesSql,
-  setOnlineSql,
-  simStateOf,
-  simTenantsSql,
-  unscheduledSql,
-} from '../sql/checkins.js';
+import { deviceTenantsSql, SIM_STATE_SQL, setOnlineSql, simStateOf, simTenantsSql } from '../sql/checkins.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql, systemColumns } from '../sql/ddl.js';
 import {
@@ -64,6 +49,7 @@ import { insertParams, updateParts } from '../sql/params.js';
 import { pageOf, signingKeyOf, signingKeyParams, statusCountsOf } from '../sql/results.js';
 import { fold, LINK_TABLES, type LinkTableDef, TABLES, type TableDef } from '../sql/schema.js';
 import { compileCount, compileList } from '../sql/select.js';
+import { type Plan, targetingSession } from '../sql/session.js';
 import {
   deleteSql,
   guardTags,
@@ -75,22 +61,7 @@ import {
   updateSql,
   upsertByPrincipalSql,
 } from '../sql/statements.js';
-import {
-  applyStatements,
-  batchesOf,
-  configurationsOf,
-  configurationsSql,
-  deviceOf,
-  devicesSql,
-  linkedDeviceOf,
-  linkedStatusesSql,
-  linkedUserOf,
-  membershipOf,
-  membershipsSql,
-  targetingTenantsSql,
-  userOf,
-  usersSql,
-} from '../sql/targeting.js';
+import { targetingTenantsSql } from '../sql/targeting.js';
 import { sqliteControl } from './control.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
@@ -462,7 +433,9 @@ export class SqliteStore implements Store {
   // ---- targeting (docs/simulation.md#targeting-in-the-store) ----
 
   async targeting<T>(tenant: string, work: (session: TargetingSession) => Promise<T>): Promise<T> {
-    return this.targetingTurns.run(tenant, () => work(this.targetingSession(tenant)));
+    return this.targetingTurns.run(tenant, () =>
+      work(targetingSession(SQLITE_BATCH, tenant, async (plan) => this.runPlan(plan))),
+    );
   }
 
   async targetingTenants(): Promise<readonly string[]> {
@@ -475,17 +448,6 @@ export class SqliteStore implements Store {
 
   private run(f: Frag): void {
     this.stmt(f.text).run(...f.params);
-  }
-
-  /** Runs the statements a generator yields, passing back each one's rows (the caller holds the transaction). */
-  private runSteps(steps: Generator<Frag, void, Row[]>): void {
-    for (let step = steps.next(); !step.done; ) {
-      const st = this.stmt(step.value.text);
-      let rows: Row[] = [];
-      if (st.reader) rows = st.all(...step.value.params) as Row[];
-      else st.run(...step.value.params);
-      step = steps.next(rows);
-    }
   }
 
   // ---- check-ins (docs/simulation.md#check-ins-in-the-store) ----
@@ -510,55 +472,18 @@ export class SqliteStore implements Store {
     this.stmt(SIM_STATE_SQL.save).run(state.now, state.ranThrough);
   }
 
-  private targetingSession(tenant: string): TargetingSession {
-    return {
-      configurations: async (ids) => {
-        const q = configurationsSql(SQLITE_BATCH, tenant, ids);
-        return this.tx(() => configurationsOf(this.all(q.configurations), this.all(q.assignments)));
-      },
-      users: async (ids) => {
-        const q = usersSql(SQLITE_BATCH, tenant, ids);
-        return q ? this.all(q).map(userOf) : [];
-      },
-      memberships: async (groupIds, userIds) => {
-        const q = membershipsSql(SQLITE_BATCH, tenant, groupIds, userIds);
-        return q ? this.all(q).map(membershipOf) : [];
-      },
-      devices: async (slice) => {
-        const q = devicesSql(SQLITE_BATCH, tenant, slice);
-        return q ? this.all(q).map(deviceOf) : [];
-      },
-      linkedStatuses: async (slice) => {
-        const q = linkedStatusesSql(SQLITE_BATCH, tenant, slice);
-        return this.tx(() => ({
-          users: q.users ? this.all(q.users).map(linkedUserOf) : [],
-          devices: q.devices ? this.all(q.devices).map(linkedDeviceOf) : [],
-        }));
-      },
-      apply: async (changes, aggregates) => {
-        this.tx(() => this.runSteps(applyStatements(SQLITE_BATCH, tenant, batchesOf(changes, aggregates))));
-      },
-      unscheduledDevices: async (key, limit) => this.all(unscheduledSql(tenant, key, limit)).map((r) => r.id as string),
-      saveSchedules: async (key, schedules) => {
-        if (schedules.length) this.run(saveSchedulesSql(SQLITE_BATCH, tenant, key, schedules));
-      },
-      dueDevices: async (window) => this.all(dueSql(tenant, window)).map(dueOf),
-      checkinStatuses: async (deviceIds) => {
-        if (deviceIds.length === 0) return { statuses: [], targetedApps: new Map() };
-        return this.tx(() => {
-          const statuses = this.all(checkinStatusesSql(SQLITE_BATCH, tenant, deviceIds));
-          const ids = [...new Set(statuses.map((r) => r.cfg as string))];
-          const configurations = ids.length ? this.all(checkinConfigurationsSql(SQLITE_BATCH, tenant, ids)) : [];
-          return checkinStatusesOf(statuses, configurations);
-        });
-      },
-      applyCheckins: async (write) => {
-        this.tx(() => this.runSteps(applyCheckinsStatements(SQLITE_BATCH, tenant, write)));
-      },
-      pendConfiguration: async (configurationId) => {
-        this.run(pendConfigurationSql(tenant, configurationId));
-      },
-    };
+  /** Runs a plan synchronously in one transaction (docs/simulation.md#targeting-in-the-store). */
+  private runPlan<T>(plan: Plan<T>): T {
+    return this.tx(() => {
+      for (let step = plan.next(); ; ) {
+        if (step.done) return step.value;
+        const st = this.stmt(step.value.text);
+        let rows: Row[] = [];
+        if (st.reader) rows = st.all(...step.value.params) as Row[];
+        else st.run(...step.value.params);
+        step = plan.next(rows);
+      }
+    });
   }
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
