@@ -19,6 +19,7 @@ export function parseArgs(argv) {
     else if (a === '--bulk-total') o.bulkTotal = Number(val());
     else if (a === '--section') o.section = val();
     else if (a === '--bulk-ours-only') o.bulkOursOnly = true;
+    else if (a === '--connections') o.connections = val().split(',').map(Number);
     else if (a === '--help' || a === '-h') {
       process.stdout.write(`${readFileSync(new URL('../run.mjs', import.meta.url), 'utf8').split('*/')[0]}*/\n`);
       process.exit(0);
@@ -55,5 +56,6 @@ export function parameters(opts) {
   if (opts.rounds) P.rounds = opts.rounds;
   if (opts.duration) P.duration = P.pageDuration = opts.duration;
   if (opts.bulkTotal) P.bulkTotal = opts.bulkTotal;
+  if (opts.connections) P.connections = opts.connections[0];
   return P;
 }
