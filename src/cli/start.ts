@@ -28,6 +28,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import { reconcile } from '../targeting/retarget.js';
 import { createMemoryThrottle, createRedisThrottle, noThrottle, type Throttle } from '../throttle/index.js';
+import { BatchedStream } from '../util/batched-stream.js';
 import type { ServeConfig } from './config.js';
 
 /** The api layer's limits, for the OpenAPI documents. */
@@ -62,10 +63,11 @@ export interface RunningServer {
 }
 
 export function createLogger(level: string): Logger {
-  // An async destination keeps the per-request log line off the hot path (pino buffers and flushes).
+  // An async destination keeps the per-request log line off the hot path (pino buffers and flushes); lines are
+  // handed to it once per event-loop turn, not one by one.
   return pino(
     { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ sync: false, minLength: 4096 }),
+    new BatchedStream(pino.destination({ sync: false, minLength: 4096 })),
   );
 }
 

@@ -4,7 +4,8 @@
  * before the api runs (parser errors, oversized bodies or URLs, methods Fastify does not route) is Graph-shaped too.
  */
 import { randomUUID } from 'node:crypto';
-import { METHODS } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, METHODS, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Api } from '../api/app.js';
@@ -13,6 +14,7 @@ import type { ApiRequest } from '../api/types.js';
 import { type ErrorAnswer, errorAnswer, internalErrorAnswer } from '../format/errors.js';
 import type { Store } from '../store/port.js';
 import { type EventStreamResponse, isEventStream, type PlainResponse } from '../util/exchange.js';
+import { createApiRoute, isApiPath, originForm } from './api-route.js';
 import { answerProtocolEvents, createClientErrorHandler, MAX_URL_LENGTH, newIds, uriTooLong } from './client-errors.js';
 import { CONSOLE_PREFIX, registerConsole } from './console.js';
 import type { Metrics } from './metrics.js';
@@ -42,13 +44,8 @@ export const CONSOLE_PATH = `${CONSOLE_PREFIX}/`;
 
 const idsOf = (req: FastifyRequest) => newIds(req.headers);
 
-/** `http://host/v1.0/x` (absolute-form, which servers must accept) → `/v1.0/x`; other targets unchanged. */
-const originForm = (url: string): string => {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
-  if (!m) return url;
-  const rest = url.slice(m[0].length);
-  return rest.startsWith('/') ? rest : `/${rest}`;
-};
+/** Node's keep-alive timeout as Fastify sets it (and the `Keep-Alive: timeout=72` clients see). */
+const KEEP_ALIVE_MS = 72_000;
 
 const sendAnswer = (reply: FastifyReply, a: ErrorAnswer): FastifyReply =>
   reply.code(a.status).headers(a.headers).send(a.body);
@@ -56,7 +53,28 @@ const sendAnswer = (reply: FastifyReply, a: ErrorAnswer): FastifyReply =>
 export function buildShell(deps: ShellDeps): FastifyInstance {
   const { api, metrics, log } = deps;
   const scheme = deps.https ? 'https' : 'http';
+  let closing = false;
+  // Graph routes go from Node's server to the api directly (api-route.ts); the rest is Fastify's.
+  const apiRoute = createApiRoute({
+    api,
+    metrics,
+    log,
+    scheme,
+    bodyLimit: BODY_LIMIT,
+    maxBody: MAX_BULK_BODY,
+    closing: () => closing,
+  });
+  const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
+    const route = (req: IncomingMessage, res: ServerResponse): void =>
+      isApiPath(req.url ?? '') ? apiRoute(req, res) : fastifyHandler(req, res);
+    const server = deps.https ? createHttpsServer(deps.https, route) : createHttpServer(route);
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.requestTimeout = 0;
+    server.setTimeout(0);
+    return server;
+  };
   const app = Fastify({
+    serverFactory,
     logger: false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_URL_LENGTH },
@@ -67,7 +85,6 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
     // A URL the router cannot decode (`%zz`) gets Graph's 400, not Fastify's own body.
     frameworkErrors: (err, req, reply) =>
       sendAnswer(reply, errorAnswer('BadRequest', `The request URL is not valid: ${err.message}.`, idsOf(req))),
-    ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
 
   // Every method Node's parser knows reaches the api, which answers 405 with `Allow` for the ones a path does
@@ -78,7 +95,6 @@ export function buildShell(deps: ShellDeps): FastifyInstance {
   }
   answerProtocolEvents(app.server);
 
-  let closing = false;
   /** Open event streams, ended when the server closes (they would otherwise hold the close forever). */
   const streams = new Set<() => void>();
   app.addHook('preClose', (done) => {

@@ -82,8 +82,30 @@ function guardSql(tags: number | undefined): string {
  * has one winner.
  */
 export function updateSql(t: TableDef, columns: readonly string[], tags: number | undefined): string {
-  const sets = updateSets(t, columns);
-  return `UPDATE ${t.table} SET ${sets.join(', ')} WHERE ${scopeWhere(t)} AND id = ?${guardSql(tags)} RETURNING *`;
+  return memo(t, `u${tags ?? ''}`, columns, () => {
+    const sets = updateSets(t, columns);
+    return `UPDATE ${t.table} SET ${sets.join(', ')} WHERE ${scopeWhere(t)} AND id = ?${guardSql(tags)} RETURNING *`;
+  });
+}
+
+/** Statement texts by table, shape and columns: one string per shape, so the store's statement cache finds it by a hash computed once. */
+const TEXTS = new Map<TableDef, Map<string, string>>();
+/** Shapes are few (the columns a client can name); past this many per table, texts are built afresh. */
+const MAX_TEXTS_PER_TABLE = 1_000;
+
+function memo(t: TableDef, shape: string, columns: readonly string[], build: () => string): string {
+  let texts = TEXTS.get(t);
+  if (!texts) {
+    texts = new Map();
+    TEXTS.set(t, texts);
+  }
+  const key = `${shape}:${columns.join(',')}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = build();
+    if (texts.size < MAX_TEXTS_PER_TABLE) texts.set(key, text);
+  }
+  return text;
 }
 
 /** The SET list of `updateSql`: parameters are the new etag, the columns' values, then (stamped sets) now. */
@@ -100,11 +122,13 @@ function updateSets(t: TableDef, columns: readonly string[]): string[] {
  * parameters. Of concurrent writers of one new name exactly one inserts; the others update its row.
  */
 export function upsertByPrincipalSql(t: TableDef, columns: readonly string[]): string {
-  const cols = insertColumns(t);
-  return (
-    `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (${t.scopeColumns.join(', ')}, ${t.principalKeyColumn}) DO UPDATE SET ${updateSets(t, columns).join(', ')} RETURNING *`
-  );
+  return memo(t, 'p', columns, () => {
+    const cols = insertColumns(t);
+    return (
+      `INSERT INTO ${t.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ` +
+      `ON CONFLICT (${t.scopeColumns.join(', ')}, ${t.principalKeyColumn}) DO UPDATE SET ${updateSets(t, columns).join(', ')} RETURNING *`
+    );
+  });
 }
 
 export function deleteSql(t: TableDef, tags: number | undefined): string {
