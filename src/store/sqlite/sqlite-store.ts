@@ -66,6 +66,7 @@ import { sqliteControl } from './control.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
 import { SQLITE_BATCH, SQLITE_QUERY } from './query.js';
+import { allRows } from './rows.js';
 
 export interface SqliteOptions {
   /** File path or `:memory:`. */
@@ -187,7 +188,7 @@ export class SqliteStore implements Store {
     return this.tx((): Page => {
       this.requireConfiguration(t, scope);
       const { sql, params } = compileList(t, scope, query, SQLITE_QUERY);
-      const rows = this.stmt(sql).all(...params) as Row[];
+      const rows = allRows(this.stmt(sql), params);
       return pageOf(t, query, rows, query.count ? this.countRows(t, scope, query) : undefined);
     });
   }
@@ -261,7 +262,7 @@ export class SqliteStore implements Store {
       this.requireOwner(l, scope, ownerId);
       const within = { link: l, ownerId };
       const { sql, params } = compileList(t, scope, query, SQLITE_QUERY, within);
-      const rows = this.stmt(sql).all(...params) as Row[];
+      const rows = allRows(this.stmt(sql), params);
       const count = query.count ? this.countLinkedRows(l, scope, ownerId, query) : undefined;
       return pageOf(t, query, rows, count);
     });
