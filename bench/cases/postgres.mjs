@@ -19,11 +19,18 @@ const OPS = [
   { name: 'filtered page', kind: 'get-page', extra: { query: PAGE_QUERY }, scales: true },
 ];
 
-/** Every PostgreSQL process's CPU (the server's backends, and whatever else the machine runs on it). */
-const pgCpu = () => cpuSecondsByComm('postgres');
+/**
+ * The CPU of the PostgreSQL backends serving the benchmark's database (a backend's title names its database),
+ * so other databases on the same server do not count.
+ */
+const pgCpuOf = (db) => {
+  const title = new RegExp(`^postgres: .* ${db} `);
+  return () => cpuSecondsByComm('postgres', title);
+};
 
 export async function casePostgres(ctx) {
   const { report, pgAdminUrl, pgDb } = ctx;
+  const pgCpu = pgCpuOf(pgDb);
   const admin = new pg.Client({ connectionString: pgAdminUrl });
   try {
     await admin.connect();
@@ -54,7 +61,7 @@ export async function casePostgres(ctx) {
       return;
     }
     started.push(a);
-    const { cfg, auth, ingest } = await load(ctx, a, dbUrl);
+    const { cfg, auth, ingest } = await load(ctx, a, dbUrl, pgCpu);
     const l = await startLimit(ctx, 'pg-limit', dbUrl);
     started.push(l);
     const ours = targetOf('ours', a, auth, { extraCpu: pgCpu });
@@ -77,7 +84,7 @@ export async function casePostgres(ctx) {
         (t, clients) => loadJob(ctx, t, op.kind, cfg, { ...op.extra, connections: clients }),
       );
       report.sections.push({ kind: 'postgres-limit', case: 5, op: op.name, n: cfg.n, rows, levels, ingest });
-      if (op.scales) await oneAndTwo(ctx, op, cfg, ours, targetOf('B', b, auth), ingest);
+      if (op.scales) await oneAndTwo(ctx, op, cfg, ours, targetOf('B', b, auth, { extraCpu: pgCpu }), ingest);
     }
   } finally {
     await Promise.all(started.map((p) => stopProcess(p)));
@@ -94,7 +101,7 @@ export async function casePostgres(ctx) {
  * A configuration of P.pgStatuses statuses loaded through our bulk PATCH (timed), whose rows then take the ids
  * the load generator names (lib/data.mjs `statusId`), as the SQLite data has them.
  */
-async function load(ctx, a, dbUrl) {
+async function load(ctx, a, dbUrl, pgCpu) {
   const { P } = ctx;
   const tok = token(dbUrl);
   const auth = { authorization: `Bearer ${tok}` };
@@ -152,7 +159,7 @@ async function oneAndTwo(ctx, op, cfg, A, B, ingest) {
               loadJob(ctx, A, op.kind, cfg, { ...op.extra, connections: half }),
               loadJob(ctx, B, op.kind, cfg, { ...op.extra, connections: half, offset: Math.floor(cfg.n / 2) }),
             ];
-      const m = await measure(jobs, setup === 'one instance' ? [A.pid] : [A.pid, B.pid], pgCpu);
+      const m = await measure(jobs, setup === 'one instance' ? [A.pid] : [A.pid, B.pid], A.extraCpu);
       const r = row(ctx, round, setup, m, setup === 'one instance' ? [A.logFile] : [A.logFile, B.logFile]);
       rows.push({ ...r, clients });
       log(

@@ -278,8 +278,8 @@ function postgresSection(ctx, L) {
   L.push('### Case 5: PostgreSQL', '');
   L.push(
     `PostgreSQL ${pgAdminUrl.replace(/\/[^/]*$/, '')}, database \`${pgDb}\` (created and dropped by the run), ${fmt.int(first.n)} statuses loaded through our bulk PATCH ` +
-      `in ${fmt.s(first.ingest.seconds)} s (${fmt.int(first.ingest.itemsPerSec)} statuses/s). Server CPU is the node process(es); PostgreSQL CPU sums every \`postgres\` ` +
-      'process on the machine. The limit is `bench/limit.mjs` on the same database: a pg pool of our size, one named prepared statement per request.',
+      `in ${fmt.s(first.ingest.seconds)} s (${fmt.int(first.ingest.itemsPerSec)} statuses/s). Server CPU is the node process(es); PostgreSQL CPU sums the backends serving \`${pgDb}\` ` +
+      '(other databases on the server do not count). The limit is `bench/limit.mjs` on the same database: a pg pool of our size, one named prepared statement per request.',
     '',
   );
   if (vsLimit.length) {
