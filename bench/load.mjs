@@ -32,52 +32,39 @@ function rotation(job) {
   };
 }
 
-function requestFor(job) {
-  const headers = { ...(job.headers ?? {}) };
+/** Requests that each name the next row of the rotation: `each(i, k)` gives the path (if not the collection) and body. */
+function rotating(job, method, each) {
   const next = rotation(job);
+  const headers = { ...(job.headers ?? {}) };
+  if (method !== 'GET') headers['content-type'] = 'application/json';
+  return {
+    method,
+    path: job.collection,
+    headers,
+    setupRequest(req) {
+      const { i, k } = next();
+      const { path, body } = each(i, k);
+      if (path) req.path = path;
+      if (body) req.body = JSON.stringify(body);
+      return req;
+    },
+  };
+}
+
+function requestFor(job) {
+  const byId = (i) => `${job.collection}/${statusId(job.tag, i)}`;
   switch (job.kind) {
     case 'patch-upn':
-      headers['content-type'] = 'application/json';
-      return {
-        method: 'PATCH',
-        path: job.collection,
-        headers,
-        setupRequest(req) {
-          const { i, k } = next();
-          req.body = JSON.stringify(statusBody(i, k));
-          return req;
-        },
-      };
+      return rotating(job, 'PATCH', (i, k) => ({ body: statusBody(i, k) }));
     case 'patch-id':
-      headers['content-type'] = 'application/json';
-      return {
-        method: 'PATCH',
-        path: job.collection,
-        headers,
-        setupRequest(req) {
-          const { i, k } = next();
-          req.path = `${job.collection}/${statusId(job.tag, i)}`;
-          req.body = JSON.stringify({
-            status: statusName(i),
-            devicesCount: k % 4,
-            lastReportedDateTime: reportedAt(k),
-          });
-          return req;
-        },
-      };
+      return rotating(job, 'PATCH', (i, k) => ({
+        path: byId(i),
+        body: { status: statusName(i), devicesCount: k % 4, lastReportedDateTime: reportedAt(k) },
+      }));
     case 'get-id':
-      return {
-        method: 'GET',
-        path: job.collection,
-        headers,
-        setupRequest(req) {
-          const { i } = next();
-          req.path = `${job.collection}/${statusId(job.tag, i)}`;
-          return req;
-        },
-      };
+      return rotating(job, 'GET', (i) => ({ path: byId(i) }));
     case 'get-page':
-      return { method: 'GET', path: `${job.collection}?${job.query}`, headers };
+      return { method: 'GET', path: `${job.collection}?${job.query}`, headers: { ...(job.headers ?? {}) } };
     default:
       throw new Error(`unknown job kind ${job.kind}`);
   }

@@ -2,14 +2,16 @@
 /**
  * The benchmarks of issue #6 (`npm run bench` builds, then runs this against dist/).
  *
- *   node bench/run.mjs [--quick] [--only 1,2,3,4,5,6] [--rounds N] [--duration S] [--bulk-total N]
- *                      [--bulk-ours-only] [--section NAME] [--write | --no-write] [--keep] [--profile] [--pg-url URL]
+ *   node bench/run.mjs [--quick] [--only 1,2,3,4,5,6] [--rounds N] [--duration S] [--connections 1,10,50]
+ *                      [--bulk-total N] [--bulk-ours-only] [--section NAME] [--write | --no-write] [--keep] [--profile]
+ *                      [--pg-url URL]
  *
  * Every number is a median of rounds that interleave the server and its baseline, each round measured in its
  * own load-generator process (bench/load.mjs) after a warm-up, with the CPU of server and load generator
- * sampled from /proc to say which one limited it. A full run writes BENCHMARKS.md (the part between the
- * generated-section markers) and bench/results/; `--quick` is a smoke run on small data that writes only
- * bench/results/ unless `--write` is given. `--profile` runs our server under `--cpu-prof` per scenario
+ * sampled from /proc to say which one limited it. Cases 1–3 and 5 are measured at each level of concurrent
+ * clients (`--connections`; 1, 10 and 50, or 1 and 50 with `--quick`). A full run writes BENCHMARKS.md (the
+ * part between the generated-section markers) and bench/results/; `--quick` is a smoke run on small data that
+ * writes only bench/results/ unless `--write` is given. `--profile` runs our server under `--cpu-prof` per scenario
  * instead, and writes where its time goes.
  *
  * The cases are in bench/cases/, what they share (servers, measuring, the report) in bench/lib/.

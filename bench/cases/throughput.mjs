@@ -1,17 +1,18 @@
 /** Cases 1, 2 and 6: the seed PATCH, the keyed GET and the keyed PATCH; ours, the limit and the peers. */
 
-import { log } from '../lib/context.mjs';
-import { statusBody, statusId } from '../lib/data.mjs';
-import { interleaved, loadJob, pairedRatio, summarizeRows, walMb } from '../lib/measure.mjs';
+import { atLevels, loadJob, walMb } from '../lib/measure.mjs';
 import { ensurePeers, startJsonServerFile, startJsonServerMemory, startPrismPeer } from '../lib/peers.mjs';
 import { writeJsonServerDb } from '../lib/prepare.mjs';
-import { sameJson } from '../lib/probes.mjs';
+import { checkLimit } from '../lib/probes.mjs';
 import { stopProcess } from '../lib/procs.mjs';
 import { ourPath, startLimit, startOurs, targetOf } from '../lib/servers.mjs';
 
-/** Cases 1, 2 and 6: seed PATCH, keyed GET and keyed PATCH; ours vs the limit vs the peers, interleaved. */
+/**
+ * Cases 1, 2 and 6: seed PATCH, keyed GET and keyed PATCH; ours vs the limit at each level of concurrent clients,
+ * and the peers at one of them (P.peerConnections), interleaved.
+ */
 export async function casesThroughput(ctx, data) {
-  const { report, want } = ctx;
+  const { P, report, want } = ctx;
   const cfg = data.configs.mid;
   const auth = { authorization: `Bearer ${data.token}` };
   const started = [];
@@ -26,16 +27,7 @@ export async function casesThroughput(ctx, data) {
     const limit = targetOf('limit', limitP, auth, { wal });
 
     // Honesty: the limit answers the same JSON as ours for each benchmarked request.
-    const checks = [
-      ['seed PATCH', 'PATCH', ourPath(cfg), statusBody(3, 3)],
-      ['keyed GET', 'GET', `${ourPath(cfg)}/${statusId(cfg.tag, 3)}`, undefined],
-      ['keyed PATCH', 'PATCH', `${ourPath(cfg)}/${statusId(cfg.tag, 3)}`, { status: 'compliant', devicesCount: 1 }],
-    ];
-    for (const [what, method, path, body] of checks) {
-      const diff = await sameJson(ours, limit, method, path, body);
-      if (diff) report.notes.push(`The limit does not answer the ${what} as ours does: ${diff}`);
-      else log(`  ${what}: the limit answers the same JSON as ours`);
-    }
+    await checkLimit(ctx, ours, limit, cfg, ['seed PATCH', 'keyed GET', 'keyed PATCH']);
 
     let peers = [];
     let prismDoc;
@@ -88,24 +80,15 @@ export async function casesThroughput(ctx, data) {
     ];
     for (const op of ops) {
       if (!want(op.case) && !want(6)) continue;
-      const targets = [ours, ...(want(op.case) ? [limit] : []), ...peers.filter((p) => p.ops.includes(op.name))];
-      const rows = await interleaved(
-        ctx,
-        op.name,
-        targets,
-        (t) => loadJob(ctx, t, op.kind, cfg),
-        (t) => [t.pid],
+      const targets = (clients) => [
+        ours,
+        ...(want(op.case) ? [limit] : []),
+        ...(clients === P.peerConnections ? peers.filter((p) => p.ops.includes(op.name)) : []),
+      ];
+      const { rows, levels } = await atLevels(ctx, op.name, targets, (t, clients) =>
+        loadJob(ctx, t, op.kind, cfg, { connections: clients }),
       );
-      const sum = summarizeRows(
-        rows,
-        targets.map((t) => t.label),
-      );
-      const ratios = {};
-      for (const t of targets) {
-        if (t.label === 'ours') continue;
-        ratios[t.label] = t.label === 'limit' ? pairedRatio(rows, 'ours', 'limit') : pairedRatio(rows, t.label, 'ours');
-      }
-      report.sections.push({ kind: 'throughput', case: op.case, op: op.name, n: cfg.n, rows, sum, ratios, prismDoc });
+      report.sections.push({ kind: 'throughput', case: op.case, op: op.name, n: cfg.n, rows, levels, prismDoc });
     }
   } finally {
     await stopAll();

@@ -19,8 +19,11 @@ export function parseArgs(argv) {
     else if (a === '--bulk-total') o.bulkTotal = Number(val());
     else if (a === '--section') o.section = val();
     else if (a === '--bulk-ours-only') o.bulkOursOnly = true;
-    else if (a === '--connections') o.connections = val().split(',').map(Number);
-    else if (a === '--help' || a === '-h') {
+    else if (a === '--connections') {
+      o.connections = val().split(',').map(Number);
+      if (!o.connections.every((n) => Number.isInteger(n) && n > 0))
+        throw new Error('--connections takes positive whole numbers, e.g. 1,10,50');
+    } else if (a === '--help' || a === '-h') {
       process.stdout.write(`${readFileSync(new URL('../run.mjs', import.meta.url), 'utf8').split('*/')[0]}*/\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
@@ -49,13 +52,19 @@ export function parameters(opts) {
         bulkTotal: 100_000,
         pgStatuses: 100_000,
       };
+  // Cases 1–3 and 5 are measured at each level of concurrent clients; a tool measuring one level takes P.connections.
+  P.levels = opts.quick ? [1, 50] : [1, 10, 50];
   P.connections = 10;
-  P.pageConnections = 1;
   P.bulkPer = 1000;
   P.bulkInFlight = 2;
   if (opts.rounds) P.rounds = opts.rounds;
   if (opts.duration) P.duration = P.pageDuration = opts.duration;
   if (opts.bulkTotal) P.bulkTotal = opts.bulkTotal;
-  if (opts.connections) P.connections = opts.connections[0];
+  if (opts.connections) {
+    P.levels = opts.connections;
+    P.connections = opts.connections[0];
+  }
+  // The peers of case 6 are measured at one level, the middle one (10 clients in a full run).
+  P.peerConnections = P.levels[Math.floor(P.levels.length / 2)];
   return P;
 }

@@ -172,16 +172,19 @@ export function pairedRatio(rows, a, b, field = 'rps') {
   );
 }
 
-/** Interleaved rounds: each round measures every target once, the order rotated from round to round. */
-export async function interleaved(ctx, name, targets, makeJob, pids) {
+/**
+ * Interleaved rounds: each round measures every target once, the order rotated from round to round. A target's
+ * `extraCpu` (e.g. every PostgreSQL process) is sampled with it; `clients` is recorded on each row.
+ */
+export async function interleaved(ctx, name, targets, makeJob, pids, clients) {
   const { P } = ctx;
   const rows = [];
   for (let round = 0; round < P.rounds; round++) {
     const order = targets.map((_, i) => targets[(i + round) % targets.length]);
     for (const t of order) {
       log(`${name}: round ${round + 1}/${P.rounds}, ${t.label}`);
-      const m = await measure([makeJob(t)], pids(t));
-      const r = row(ctx, round, t.label, m, t.logFile ? [t.logFile] : []);
+      const m = await measure([makeJob(t)], pids(t), t.extraCpu);
+      const r = { ...row(ctx, round, t.label, m, t.logFile ? [t.logFile] : []), clients };
       if (t.wal) r.walMb = t.wal();
       rows.push(r);
       log(
@@ -190,6 +193,42 @@ export async function interleaved(ctx, name, targets, makeJob, pids) {
     }
   }
   return rows;
+}
+
+/**
+ * One operation at each level of concurrent clients: interleaved rounds of `targets(clients)` per level (a level
+ * with fewer than two targets has nothing to compare and is skipped), medians per label, and ratios: ours ÷ the
+ * limit, a peer ÷ ours. Returns every row and, per level, { clients, sum, ratios }.
+ */
+export async function atLevels(ctx, name, targets, job, levels = ctx.P.levels) {
+  const rows = [];
+  const perLevel = [];
+  for (const clients of levels) {
+    const ts = targets(clients);
+    if (ts.length < 2) continue;
+    const lr = await interleaved(
+      ctx,
+      `${name}, ${clients} client(s)`,
+      ts,
+      (t) => job(t, clients),
+      (t) => [t.pid],
+      clients,
+    );
+    rows.push(...lr);
+    const ratios = {};
+    for (const t of ts.slice(1))
+      ratios[t.label] =
+        t.label === 'limit' ? pairedRatio(lr, ts[0].label, 'limit') : pairedRatio(lr, t.label, ts[0].label);
+    perLevel.push({
+      clients,
+      sum: summarizeRows(
+        lr,
+        ts.map((t) => t.label),
+      ),
+      ratios,
+    });
+  }
+  return { rows, levels: perLevel };
 }
 
 /** Size of a SQLite database's WAL file in MB (0 when there is none). */

@@ -125,13 +125,17 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** The sum of cpuSeconds over every process whose command name is `comm` (e.g. all PostgreSQL backends). */
-export function cpuSecondsByComm(comm) {
+/**
+ * The sum of cpuSeconds over every process whose command name is `comm`, and, given `title`, whose command line
+ * (a PostgreSQL backend's names its database) matches it.
+ */
+export function cpuSecondsByComm(comm, title) {
   let total = 0;
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== comm) continue;
+      if (title && !title.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'))) continue;
     } catch {
       continue;
     }

@@ -6,7 +6,7 @@ import { formatSummary, summarize } from './cpuprofile.mjs';
 import { loadJob, measure } from './measure.mjs';
 import { startProcess, stopProcess } from './procs.mjs';
 import { fmt } from './report.mjs';
-import { ourPath, startOurs } from './servers.mjs';
+import { ourPath, PAGE_QUERY, startOurs } from './servers.mjs';
 
 /** `--profile`: our server under --cpu-prof, one process per scenario, and where its samples fall. */
 export async function profile(ctx, data) {
@@ -22,7 +22,7 @@ export async function profile(ctx, data) {
       name: 'filtered page 1M',
       kind: 'get-page',
       cfg: data.configs.large,
-      extra: { query: "$filter=status%20eq%20'error'&$top=100", connections: 1 },
+      extra: { query: PAGE_QUERY, connections: 1 },
     },
   ];
   const out = [`# CPU profiles of the server and of the limit (${new Date().toISOString()})`, ''];

@@ -4,7 +4,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { CORES, log, REPO } from './context.mjs';
-import { pairedRatio } from './measure.mjs';
 import { fmt, table } from './report.mjs';
 
 /** The machine and the commit a run measured. */
@@ -34,10 +33,12 @@ export function machine() {
   };
 }
 
-/** The Markdown report of a run: method, one table per case, what is pending, notes, every round. */
 /** A row's label, saying how many of its rounds failed and were left out of the summary. */
 const withFailures = (label, x) => (x.failedRounds ? `${label} (${x.failedRounds} failed round(s) left out)` : label);
 
+const clientsLabel = (n) => `${n} client${n === 1 ? '' : 's'}`;
+
+/** The Markdown report of a run: method, one table per case, what is pending, notes, every round. */
 export function render(ctx, meta) {
   const L = [];
   method(ctx, meta, L);
@@ -64,10 +65,11 @@ function method(ctx, meta, L) {
   );
   L.push(
     `Method: ${P.rounds} interleaved round(s) per target (order rotated each round), each ${P.warmup} s warm-up + ${P.duration} s measured ` +
-      `(${P.pageDuration} s for pages), autocannon ${P.connections} connections (pages: ${P.pageConnections}) in a separate process; medians over rounds; ` +
+      `(${P.pageDuration} s for pages), at ${P.levels.join(', ')} concurrent clients (autocannon connections, one request in flight each) ` +
+      `from a separate process; the peers at ${P.peerConnections}. Medians over rounds; ` +
       'ratios are medians of per-round ratios. CPU is % of one core over the measured window, from /proc. Our server runs as shipped: ' +
       '`serve --throttle off --log-level info` (Intune throttling off, or it would throttle the benchmark by design), request log to a file, ' +
-      'SQLite WAL + `synchronous=NORMAL`. The limit is `bench/limit.mjs` on the same database file. "Machine CPU" is every process on the ' +
+      'SQLite WAL + `synchronous=NORMAL`. The limit is `bench/limit.mjs` on the same database file (on PostgreSQL, the same database). "Machine CPU" is every process on the ' +
       `machine (${CORES * 100} % = all ${CORES} cores), so what other work shared the machine shows; "server CPU µs/req" is server CPU time per answered request.`,
     '',
   );
@@ -80,55 +82,72 @@ function method(ctx, meta, L) {
     );
 }
 
-/** Cases 1, 2 and 6: one table per operation. */
+/** Ours ÷ the limit by operation (rows) and level of clients (columns). */
+function ratioByLevel(sections, levels) {
+  return table(
+    ['ours ÷ limit (req/s)', ...levels.map(clientsLabel)],
+    sections.map((s) => [s.op, ...levels.map((c) => fmt.ratio(s.levels.find((l) => l.clients === c)?.ratios.limit))]),
+  );
+}
+
+/** Medians of one target at one level: rate, latency, where the CPU went, what limited it. */
+const measuredCells = (x, pg) => [
+  fmt.int(x.rps),
+  fmt.ms(x.p50),
+  fmt.ms(x.p99),
+  fmt.pct(x.serverPct),
+  fmt.int(x.cpuUsPerReq),
+  ...(pg ? [fmt.pct(x.extraPct)] : []),
+  fmt.pct(x.loadPct),
+  fmt.pct(x.machinePct),
+];
+const measuredHead = (pg) => [
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'server CPU',
+  'server CPU µs/req',
+  ...(pg ? ['PostgreSQL CPU'] : []),
+  'load-gen CPU',
+  'machine CPU',
+];
+
+/** One operation: a row per level of clients and target, with its ratio. */
+function levelTable(s, pg = false) {
+  const ratioOf = (label, level) =>
+    label === 'ours'
+      ? ''
+      : label === 'limit'
+        ? `ours/limit ${fmt.ratio(level.ratios.limit)}`
+        : `${fmt.ratio(level.ratios[label])} of ours`;
+  return table(
+    ['clients', 'target', ...measuredHead(pg), 'limited by', 'ratio', 'non-2xx'],
+    s.levels.flatMap((level) =>
+      Object.entries(level.sum).map(([label, x]) => [
+        level.clients,
+        withFailures(label, x),
+        ...measuredCells(x, pg),
+        x.limitedBy,
+        ratioOf(label, level),
+        x.non2xx,
+      ]),
+    ),
+  );
+}
+
+/** Cases 1, 2 and 6: the ratio by level, then one table per operation. */
 function throughputSection(ctx, L) {
-  const { report } = ctx;
-  const head = [
-    'target',
-    'req/s',
-    'p50 ms',
-    'p99 ms',
-    'server CPU',
-    'server CPU µs/req',
-    'load-gen CPU',
-    'machine CPU',
-    'limited by',
-    'ratio',
-    'non-2xx',
-  ];
+  const { P, report } = ctx;
   const thr = report.sections.filter((s) => s.kind === 'throughput');
   if (thr.length) {
     L.push('### Cases 1, 2 and 6: seed PATCH, keyed GET, keyed PATCH', '');
     L.push(
-      `On a configuration with ${fmt.int(thr[0].n)} statuses; each request names another row. Ratio: ours ÷ the limit (target ≥ 0.60×); for peers, the peer ÷ ours.`,
+      `On a configuration with ${fmt.int(thr[0].n)} statuses; each request names another row. Ratio: ours ÷ the limit (target ≥ 0.60×); for peers (at ${P.peerConnections} clients), the peer ÷ ours.`,
       '',
     );
-    for (const s of thr) {
-      L.push(`**${s.op}**`, '');
-      L.push(
-        table(
-          head,
-          Object.entries(s.sum).map(([label, x]) => [
-            withFailures(label, x),
-            fmt.int(x.rps),
-            fmt.ms(x.p50),
-            fmt.ms(x.p99),
-            fmt.pct(x.serverPct),
-            fmt.int(x.cpuUsPerReq),
-            fmt.pct(x.loadPct),
-            fmt.pct(x.machinePct),
-            x.limitedBy,
-            label === 'ours'
-              ? ''
-              : label === 'limit'
-                ? `ours/limit ${fmt.ratio(s.ratios.limit)}`
-                : `${fmt.ratio(s.ratios[label])} of ours`,
-            x.non2xx,
-          ]),
-        ),
-        '',
-      );
-    }
+    const withLimit = thr.filter((s) => s.levels.some((l) => l.ratios.limit !== undefined));
+    if (withLimit.length) L.push(ratioByLevel(withLimit, P.levels), '');
+    for (const s of thr) L.push(`**${s.op}**`, '', levelTable(s), '');
     if (thr[0].prismDoc)
       L.push(
         `Prism mocks ${thr[0].prismDoc}. json-server (file) is its CLI on a db.json of the same statuses (it rewrites the file after every write); json-server (memory) the same router on lowdb's Memory adapter. Prism and json-server log as shipped (Prism at info to a file, json-server \`--quiet\`).`,
@@ -137,57 +156,71 @@ function throughputSection(ctx, L) {
   }
 }
 
-/** Case 3: latency of the filtered page by size. */
+/** Case 3: the filtered page by size, at each level of clients. */
 function pageSection(ctx, L) {
   const { report } = ctx;
   const page = report.sections.find((s) => s.kind === 'page');
-  if (page) {
-    L.push(`### Case 3: filtered page \`${decodeURIComponent(page.query)}\``, '');
-    L.push(
-      `One connection (latency, not throughput). Target for ours: p99 < 15 ms at 1 M and p99(1 M) / p99(10 k) < 1.5.`,
-      '',
-    );
-    L.push(
-      table(
-        [
-          'statuses',
-          'ours req/s',
-          'ours p50 ms',
-          'ours p99 ms',
-          'limit req/s',
-          'limit p50 ms',
-          'limit p99 ms',
-          'ours/limit req/s',
-          'server CPU (ours)',
-          'limited by (ours)',
-        ],
-        Object.entries(page.sizes).map(([tag, n]) => {
-          const o = page.sum[`ours ${tag}`];
-          const l = page.sum[`limit ${tag}`];
+  if (!page) return;
+  const tags = Object.keys(page.sizes);
+  L.push(`### Case 3: filtered page \`${decodeURIComponent(page.query)}\``, '');
+  L.push(
+    'At one client the page measures latency; with more, throughput. Target for ours at one client: p99 < 15 ms at 1 M and p99(1 M) / p99(10 k) < 1.5.',
+    '',
+  );
+  L.push(
+    table(
+      ['ours ÷ limit (req/s)', ...page.levels.map((l) => clientsLabel(l.clients))],
+      tags.map((tag) => [`${fmt.int(page.sizes[tag])} statuses`, ...page.levels.map((l) => fmt.ratio(l.ratios[tag]))]),
+    ),
+    '',
+  );
+  L.push(
+    table(
+      [
+        'clients',
+        'statuses',
+        'ours req/s',
+        'ours p50 ms',
+        'ours p99 ms',
+        'limit req/s',
+        'limit p50 ms',
+        'limit p99 ms',
+        'ours/limit req/s',
+        'server CPU (ours)',
+        'limited by (ours)',
+        'limited by (limit)',
+      ],
+      page.levels.flatMap((level) =>
+        tags.map((tag) => {
+          const o = level.sum[`ours ${tag}`];
+          const l = level.sum[`limit ${tag}`];
           return [
-            fmt.int(n),
+            level.clients,
+            fmt.int(page.sizes[tag]),
             fmt.int(o?.rps),
             fmt.ms(o?.p50),
             fmt.ms(o?.p99),
             fmt.int(l?.rps),
             fmt.ms(l?.p50),
             fmt.ms(l?.p99),
-            fmt.ratio(pairedRatio(page.rows, `ours ${tag}`, `limit ${tag}`)),
+            fmt.ratio(level.ratios[tag]),
             fmt.pct(o?.serverPct),
             o?.limitedBy,
+            l?.limitedBy,
           ];
         }),
       ),
-      '',
-    );
-    const tags = Object.keys(page.sizes);
-    const big = page.sum[`ours ${tags[2]}`];
-    const small = page.sum[`ours ${tags[0]}`];
-    L.push(
-      `Ours: p99 at ${fmt.int(page.sizes[tags[2]])} = ${fmt.ms(big?.p99)} ms; p99 ratio ${fmt.int(page.sizes[tags[2]])} / ${fmt.int(page.sizes[tags[0]])} = ${fmt.ratio(big?.p99 / small?.p99)}; p50 ratio ${fmt.ratio(big?.p50 / small?.p50)}.`,
-      '',
-    );
-  }
+    ),
+    '',
+  );
+  const first = page.levels[0];
+  if (!first) return;
+  const big = first.sum[`ours ${tags[2]}`];
+  const small = first.sum[`ours ${tags[0]}`];
+  L.push(
+    `Ours at ${clientsLabel(first.clients)}: p99 at ${fmt.int(page.sizes[tags[2]])} = ${fmt.ms(big?.p99)} ms; p99 ratio ${fmt.int(page.sizes[tags[2]])} / ${fmt.int(page.sizes[tags[0]])} = ${fmt.ratio(big?.p99 / small?.p99)}; p50 ratio ${fmt.ratio(big?.p50 / small?.p50)}.`,
+    '',
+  );
 }
 
 /** Case 4: the bulk ingest. */
@@ -235,43 +268,37 @@ function bulkSection(ctx, L) {
   }
 }
 
-/** Case 5: one PostgreSQL instance against two. */
+/** Case 5: ours against the PostgreSQL limit by level, then one instance against two. */
 function postgresSection(ctx, L) {
   const { P, report, pgAdminUrl, pgDb } = ctx;
+  const vsLimit = report.sections.filter((s) => s.kind === 'postgres-limit');
   const pgs = report.sections.filter((s) => s.kind === 'postgres');
+  const first = vsLimit[0] ?? pgs[0];
+  if (!first) return;
+  L.push('### Case 5: PostgreSQL', '');
+  L.push(
+    `PostgreSQL ${pgAdminUrl.replace(/\/[^/]*$/, '')}, database \`${pgDb}\` (created and dropped by the run), ${fmt.int(first.n)} statuses loaded through our bulk PATCH ` +
+      `in ${fmt.s(first.ingest.seconds)} s (${fmt.int(first.ingest.itemsPerSec)} statuses/s). Server CPU is the node process(es); PostgreSQL CPU sums the backends serving \`${pgDb}\` ` +
+      '(other databases on the server do not count). The limit is `bench/limit.mjs` on the same database: a pg pool of our size, one named prepared statement per request.',
+    '',
+  );
+  if (vsLimit.length) {
+    L.push('**Ours ÷ the PostgreSQL limit**', '', ratioByLevel(vsLimit, P.levels), '');
+    for (const s of vsLimit) L.push(`**${s.op}** (PostgreSQL)`, '', levelTable(s, true), '');
+  }
   if (pgs.length) {
-    L.push(`### Case 5: PostgreSQL, one instance vs two instances on one database`, '');
     L.push(
-      `PostgreSQL ${pgAdminUrl.replace(/\/[^/]*$/, '')}, database \`${pgDb}\` (created and dropped by the run), ${fmt.int(pgs[0].n)} statuses loaded through the bulk PATCH ` +
-        `in ${fmt.s(pgs[0].ingest.seconds)} s (${fmt.int(pgs[0].ingest.itemsPerSec)} statuses/s). Two instances: ${P.connections / 2} connections each from two load generators. ` +
-        'Server CPU is the node process(es); PostgreSQL CPU sums every `postgres` process.',
+      `**One instance vs two instances on one database**, ${pgs[0].clients} clients: one load generator against one instance, or ${pgs[0].half} clients each from two load generators against two.`,
       '',
     );
     L.push(
       table(
-        [
-          'operation',
-          'setup',
-          'req/s',
-          'p50 ms',
-          'p99 ms',
-          'node CPU',
-          'PostgreSQL CPU',
-          'load-gen CPU',
-          'limited by',
-          'two ÷ one',
-          'non-2xx',
-        ],
+        ['operation', 'setup', ...measuredHead(true), 'limited by', 'two ÷ one', 'non-2xx'],
         pgs.flatMap((s) =>
           Object.entries(s.sum).map(([l, x]) => [
             s.op,
             withFailures(l, x),
-            fmt.int(x.rps),
-            fmt.ms(x.p50),
-            fmt.ms(x.p99),
-            fmt.pct(x.serverPct),
-            fmt.pct(x.extraPct),
-            fmt.pct(x.loadPct),
+            ...measuredCells(x, true),
             x.limitedBy,
             l === 'two instances' ? fmt.ratio(s.ratio) : '',
             x.non2xx,
@@ -309,6 +336,7 @@ function everyRound(ctx, L) {
         raw.push([
           `4 bulk`,
           r.label,
+          '',
           r.round + 1,
           `${fmt.s(r.seconds)} s`,
           '',
@@ -320,8 +348,9 @@ function everyRound(ctx, L) {
         ]);
       else
         raw.push([
-          `${s.case} ${s.op ?? 'page'}`,
+          `${s.case} ${s.op ?? 'page'}${s.kind === 'postgres-limit' ? ' (PostgreSQL)' : ''}`,
           r.label,
+          r.clients ?? '',
           r.round + 1,
           fmt.int(r.rps),
           fmt.ms(r.p50),
@@ -341,7 +370,10 @@ function everyRound(ctx, L) {
     }
   }
   L.push(
-    table(['case', 'target', 'round', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'load CPU', 'machine CPU', ''], raw),
+    table(
+      ['case', 'target', 'clients', 'round', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'load CPU', 'machine CPU', ''],
+      raw,
+    ),
     '',
     '</details>',
   );

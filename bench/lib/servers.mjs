@@ -11,6 +11,9 @@ export const V = '/v1.0/deviceAppManagement/mobileAppConfigurations';
 /** The user statuses of a configuration, the collection every case loads. */
 export const ourPath = (cfg) => `${V}/${cfg.id}/userStatuses`;
 
+/** The query of the filtered page (cases 3 and 5). */
+export const PAGE_QUERY = "$filter=status%20eq%20'error'&$top=100";
+
 /** Our server, built, on `db`: throttling off, request log to a file in the work directory. */
 export async function startOurs(ctx, name, db, nodeArgs = []) {
   const { work } = ctx;
@@ -41,7 +44,6 @@ export async function startOurs(ctx, name, db, nodeArgs = []) {
   return { ...p, url: p.match };
 }
 
-/** The limit (bench/limit.mjs) on `db`. */
 /** A started server as the measuring code addresses it: where, which process, how to authorise, its log. */
 export const targetOf = (label, proc, headers, extra = {}) => ({
   label,
@@ -53,6 +55,7 @@ export const targetOf = (label, proc, headers, extra = {}) => ({
   ...extra,
 });
 
+/** The limit (bench/limit.mjs) on `db`: a SQLite file or a postgres:// URL. */
 export async function startLimit(ctx, name, db) {
   const { work } = ctx;
   const p = await startProcess({
