@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Row } from '../sql/codec.js';
 import { connectionConfig } from './connection.js';
 import { isRetryable, translate } from './errors.js';
-import { named, unnamed } from './prepared.js';
+import { compiled, named } from './prepared.js';
 import { typeParser } from './query.js';
 
 export interface PostgresOptions {
@@ -56,8 +56,9 @@ export class PgPool {
     this.pool.on('error', () => {});
   }
 
-  async rows(db: Db, sql: string, values: unknown[], prepare = true): Promise<Row[]> {
-    return (await db.query(prepare ? named(sql, values) : unnamed(sql, values))).rows as Row[];
+  /** A fixed statement is always named; a compiled one (a list, a count) while its shapes are few (prepared.ts). */
+  async rows(db: Db, sql: string, values: unknown[], fixed = true): Promise<Row[]> {
+    return (await db.query(fixed ? named(sql, values) : compiled(sql, values))).rows as Row[];
   }
 
   /** Runs one operation, again when it lost a deadlock, and turns database failures into API answers. */

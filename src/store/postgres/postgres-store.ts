@@ -51,9 +51,10 @@ import { bulkUpsertByPrincipalSql, POSTGRES_BATCH, POSTGRES_QUERY } from './quer
 
 /** PostgreSQL's own fixed statements of a contained table, built once per table. */
 interface ContainedSql {
-  /** A contained row by id and whether its container exists, in one round trip (no row at all: no container). */
-  readonly locateById: string;
-  /** The same by folded principal name, for a principal-keyed set. */
+  /**
+   * A contained row by folded principal name and whether its container exists, in one round trip (no row at
+   * all: no container).
+   */
   readonly locateByPrincipal: string | undefined;
   /** Locks the container row so two `assign` actions on it run one after the other. */
   readonly lockContainer: string;
@@ -66,7 +67,6 @@ function containedSql(t: TableDef): ContainedSql {
     `SELECT s.* FROM ${c.table} c LEFT JOIN ${t.table} s ` +
     `ON s.${tenant} = c.tenant_id AND s.${parent} = c.id AND s.${column} = ? WHERE c.tenant_id = ? AND c.id = ?`;
   return {
-    locateById: locate('id'),
     locateByPrincipal: t.principalKeyColumn ? locate(t.principalKeyColumn) : undefined,
     lockContainer: `${sqlOf(t).containerExists} FOR NO KEY UPDATE`,
   };
@@ -142,14 +142,11 @@ export class PostgresStore implements Store {
   async get(set: SetName, scope: Scope, id: string): Promise<StoredEntity | undefined> {
     const t = TABLES[set];
     return this.db.op(async () => {
-      if (!t.container) {
-        const row = (await this.db.rows(this.db.pool, sqlOf(t).selectById, [...scopeParams(t, scope), id]))[0];
-        return row ? decodeRow(t, row) : undefined;
-      }
-      const found = await this.db.rows(this.db.pool, pgSqlOf(t).locateById, [id, ...scopeParams(t, scope)]);
-      const row = found[0];
-      if (!row) throw missingContainer(t, scope);
-      return row.id === null ? undefined : decodeRow(t, row);
+      // The row by its key alone, as the hit is the common case; only a miss asks whether the container exists.
+      const row = (await this.db.rows(this.db.pool, sqlOf(t).selectById, [...scopeParams(t, scope), id]))[0];
+      if (row) return decodeRow(t, row);
+      if (t.container) await this.requireConfiguration(this.db.pool, t, scope);
+      return undefined;
     });
   }
 
