@@ -30,6 +30,7 @@ import {
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
+import { bulkPlan } from '../sql/bulk.js';
 import { deviceTenantsSql, SIM_STATE_SQL, setOnlineSql, simStateOf, simTenantsSql } from '../sql/checkins.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { schemaSql, systemColumns } from '../sql/ddl.js';
@@ -62,6 +63,7 @@ import {
   upsertByPrincipalSql,
 } from '../sql/statements.js';
 import { targetingTenantsSql } from '../sql/targeting.js';
+import { upsertGroups } from './bulk.js';
 import { sqliteControl } from './control.js';
 import { SQLITE_DDL, SQLITE_FUNCTIONS } from './ddl.js';
 import { isForeignKeyViolation, isUniqueViolation } from './errors.js';
@@ -395,7 +397,10 @@ export class SqliteStore implements Store {
       this.requireConfiguration(t, scope);
       return [];
     }
-    return this.tx(() => items.map(apply));
+    return this.tx(() => {
+      const plan = ifMatch ? undefined : bulkPlan(t, scope, items);
+      return plan ? upsertGroups((sql) => this.stmt(sql), t, scope, plan) : items.map(apply);
+    });
   }
 
   /**

@@ -1,16 +1,18 @@
 /**
- * The set-wise seed upsert's plan: which bulk PATCHes can be one statement per shape of change instead of one
- * statement per item, with the same result.
+ * The set-wise seed upsert's plan, shared by both stores: which bulk PATCHes can be one statement per shape of
+ * change instead of one statement per item, with the same result.
  */
 import { newId } from '../../util/ids.js';
 import type { Scope, UpsertItem } from '../port.js';
-import { encode, principalKeyOf } from '../sql/codec.js';
-import { insertParams } from '../sql/params.js';
-import type { TableDef } from '../sql/schema.js';
+import { encode, principalKeyOf } from './codec.js';
+import { insertParams } from './params.js';
+import type { TableDef } from './schema.js';
 
 /** Bulk seed items that change the same columns: one set-wise statement. */
 export interface BulkGroup {
+  /** The columns a taken name updates (besides the etag), from the row offered. */
   readonly updated: string[];
+  /** Each item: its place in the request, its fresh id, its folded principal name, its row less the scope. */
   readonly rows: { readonly index: number; readonly id: string; readonly key: string; readonly values: unknown[] }[];
 }
 
@@ -18,11 +20,13 @@ export interface BulkGroup {
  * A bulk whose items all name distinct new-or-existing principals (the common seed) can be applied set-wise,
  * one statement per shape of change, with the same result as item by item: no item can see another's effect.
  * Undefined when it cannot: an item by id, a name twice, or `create` disagreeing with `changes` on a changed
- * property (a taken name takes the offered row's values).
+ * property (a taken name takes the offered row's values), or a table with server-kept stamps (which an update
+ * would have to bump).
  */
 export function bulkPlan(t: TableDef, scope: Scope, items: readonly UpsertItem[]): BulkGroup[] | undefined {
   const principalKey = t.set.principalKey;
   if (!t.principalKeyColumn || !principalKey || t.hasTypeColumn) return undefined;
+  if (t.stamps.created || t.stamps.modified || t.stamps.version) return undefined;
   const keys = new Set<string>();
   const groups = new Map<string, BulkGroup>();
   for (const [index, item] of items.entries()) {
