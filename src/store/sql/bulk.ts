@@ -4,9 +4,9 @@
  */
 import { newId } from '../../util/ids.js';
 import type { Scope, UpsertItem } from '../port.js';
-import { encode, principalKeyOf } from './codec.js';
+import { encode } from './codec.js';
 import { insertParams } from './params.js';
-import type { TableDef } from './schema.js';
+import { fold, type TableDef } from './schema.js';
 
 /** Bulk seed items that change the same columns: one set-wise statement. */
 export interface BulkGroup {
@@ -25,32 +25,42 @@ export interface BulkGroup {
  */
 export function bulkPlan(t: TableDef, scope: Scope, items: readonly UpsertItem[]): BulkGroup[] | undefined {
   const principalKey = t.set.principalKey;
-  if (!t.principalKeyColumn || !principalKey || t.hasTypeColumn) return undefined;
+  const principalColumn = t.principalKeyColumn;
+  if (!principalColumn || !principalKey || t.hasTypeColumn) return undefined;
   if (t.stamps.created || t.stamps.modified || t.stamps.version) return undefined;
   const keys = new Set<string>();
-  const groups = new Map<string, BulkGroup>();
-  for (const [index, item] of items.entries()) {
-    if (item.id !== undefined) return undefined;
-    const key = principalKeyOf(t, { [principalKey]: item.principal });
-    if (key === null || keys.has(key)) return undefined;
+  const groups: BulkGroup[] = [];
+  let group: BulkGroup | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
+    if (item.id !== undefined || typeof item.principal !== 'string') return undefined;
+    const key = fold(item.principal);
+    if (keys.has(key)) return undefined;
     keys.add(key);
     const updated: string[] = [];
-    for (const [name, v] of Object.entries(item.changes)) {
+    for (const name of Object.keys(item.changes)) {
       const c = t.byProperty.get(name);
       if (!c || c.property.serverManaged) continue;
-      if (encode(c, v) !== encode(c, item.create[name])) return undefined;
+      const v = item.changes[name];
+      const offered = item.create[name];
+      if (v !== offered && encode(c, v) !== encode(c, offered)) return undefined;
       updated.push(c.name);
     }
-    if (principalKey in item.changes) updated.push(t.principalKeyColumn);
-    const shape = updated.join(',');
-    let g = groups.get(shape);
-    if (!g) {
-      g = { updated, rows: [] };
-      groups.set(shape, g);
+    if (principalKey in item.changes) updated.push(principalColumn);
+    // Items mostly change the same columns as the one before: compare with that group before searching.
+    if (!group || !sameColumns(group.updated, updated)) {
+      group = groups.find((g) => sameColumns(g.updated, updated));
+      if (!group) {
+        group = { updated, rows: [] };
+        groups.push(group);
+      }
     }
     const id = newId();
     const params = insertParams(t, scope, id, { type: t.set.entityType, values: item.create });
-    g.rows.push({ index, id, key, values: params.slice(t.scopeColumns.length) });
+    group.rows.push({ index, id, key, values: params.slice(t.scopeColumns.length) });
   }
-  return [...groups.values()];
+  return groups;
 }
+
+const sameColumns = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((c, i) => c === b[i]);
