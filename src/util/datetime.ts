@@ -3,19 +3,32 @@
  * UTC string `YYYY-MM-DDTHH:MM:SS.fffffffZ`: fixed width, so it sorts and compares as text in every store.
  */
 
+/** The canonical form itself, which clients mostly send back as they got it. */
+const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{7}Z$/;
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,}))?)?(Z|z|[+-]\d{2}:\d{2})$/;
 
 export type DateTimeParse = { ok: true; value: string } | { ok: false; reason: string };
 
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 /** Parses an RFC 3339 date-time with an offset and returns its canonical UTC form. */
 export function parseDateTimeOffset(text: string): DateTimeParse {
+  // Canonical already and every field in range: its own canonical form. Anything else takes the full path.
+  const c = text.length === 28 ? CANONICAL.exec(text) : null;
+  if (c) {
+    const y = Number(c[1]);
+    const mo = Number(c[2]);
+    const d = Number(c[3]);
+    if (y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo)) {
+      if (Number(c[4]) <= 23 && Number(c[5]) <= 59 && Number(c[6]) <= 59) return { ok: true, value: text };
+    }
+  }
   const m = ISO.exec(text);
   if (!m) {
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
@@ -67,8 +80,17 @@ export function errorDate(d = new Date()): string {
   return d.toISOString().slice(0, 19);
 }
 
-/** The canonical form of an epoch-milliseconds instant. */
+let lastMs = Number.NaN;
+let lastText = '';
+
+/**
+ * The canonical form of an epoch-milliseconds instant. The last answer is kept: writes in the same millisecond
+ * (every item of a bulk PATCH) ask for the same instant.
+ */
 export function dateTimeOffsetOf(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 23)}0000Z`;
+  if (ms !== lastMs) {
+    lastText = `${new Date(ms).toISOString().slice(0, 23)}0000Z`;
+    lastMs = ms;
+  }
+  return lastText;
 }

@@ -1,4 +1,5 @@
 /** Validation of each EDM type at its boundaries (model/validate.ts, util/datetime.ts). */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelFor } from '../../src/model/model.js';
 import { completeForCreate, validateEntity } from '../../src/model/validate.js';
@@ -71,6 +72,27 @@ describe('Edm.DateTimeOffset', () => {
     const r = parseDateTimeOffset(input);
     expect(r.ok).toBe(false);
     expect(r.ok ? '' : r.reason).toContain(why);
+  });
+
+  it('answers a canonical-looking value as the same instant written with a +00:00 offset', () => {
+    const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+    const field = (n: number, max: number) =>
+      fc.oneof(
+        fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0')),
+        digits(n),
+      );
+    fc.assert(
+      fc.property(
+        fc.tuple(field(4, 9999), field(2, 13), field(2, 32), field(2, 24), field(2, 60), field(2, 60), digits(7)),
+        ([y, mo, d, h, mi, s, f]) => {
+          const canonical = `${y}-${mo}-${d}T${h}:${mi}:${s}.${f}`;
+          const viaOffset = parseDateTimeOffset(`${canonical}+00:00`);
+          expect(parseDateTimeOffset(`${canonical}Z`)).toEqual(viaOffset);
+          if (viaOffset.ok) expect(viaOffset.value).toBe(`${canonical}Z`);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('names the property in the 400', () => {

@@ -21,6 +21,7 @@ import {
   type UpsertItem,
   type UpsertResult,
 } from '../port.js';
+import { type BulkGroup, bulkPlan } from '../sql/bulk.js';
 import { deviceTenantsSql, SIM_STATE_SQL, setOnlineSql, simStateOf, simTenantsSql } from '../sql/checkins.js';
 import { decodeRow, principalKeyOf, type Row } from '../sql/codec.js';
 import { etagMismatch, explainMiss, idTaken, missingContainer, principalTaken } from '../sql/errors.js';
@@ -40,7 +41,6 @@ import {
   upsertByPrincipalSql,
 } from '../sql/statements.js';
 import { targetingTenantsSql } from '../sql/targeting.js';
-import { type BulkGroup, bulkPlan } from './bulk.js';
 import { postgresControl } from './control.js';
 import { brokePrincipalIndex, isForeignKeyViolation, isUniqueViolation } from './errors.js';
 import { PgLinks } from './links.js';

@@ -1,8 +1,8 @@
 /** Store conformance: unique principal names and the seed PATCH (upsert). */
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../../src/store/port.js';
+import type { Store, StoredEntity } from '../../../src/store/port.js';
 import { byId, byPrincipal, configuration, deviceStatus, failure, query, userStatus, walk } from '../fixtures.js';
-import { type Conformance, etagMessage, missingStatusMessage, upnTaken } from './context.js';
+import { type Conformance, etagMessage, missingConfigMessage, missingStatusMessage, upnTaken } from './context.js';
 
 export function upsertCases(c: Conformance): void {
   let store!: Store;
@@ -236,6 +236,51 @@ export function upsertCases(c: Conformance): void {
       );
       expect(many.map((r) => r.entity.values.devicesCount)).toEqual(Array.from({ length: 300 }, (_, i) => i));
       expect(many.every((r) => r.created)).toBe(true);
+    });
+
+    it('bulk of 1,000 distinct names, every third taken: each created or updated as item by item', async () => {
+      const { scope } = await withConfiguration();
+      const taken = new Map<number, StoredEntity>();
+      for (let i = 0; i < 1000; i += 3) {
+        taken.set(
+          i,
+          await store.create(
+            'userStatuses',
+            scope,
+            userStatus({ userPrincipalName: `u${i}@x`, devicesCount: 9, userDisplayName: `U${i}` }),
+          ),
+        );
+      }
+      const results = await store.upsert(
+        'userStatuses',
+        scope,
+        Array.from({ length: 1000 }, (_, i) => byPrincipal(`U${i}@X`, { devicesCount: i % 7 }, `value[${i}]`)),
+      );
+      for (const [i, r] of results.entries()) {
+        const old = taken.get(i);
+        expect(r.created).toBe(old === undefined);
+        if (old) expect(r.entity.id).toBe(old.id);
+        expect(r.entity.values).toMatchObject({
+          userPrincipalName: `U${i}@X`,
+          devicesCount: i % 7,
+          userDisplayName: old ? `U${i}` : null,
+        });
+      }
+      const stored = (await walk(store, 'userStatuses', scope, query('userStatuses'))).flatMap((p) => p.items);
+      expect(stored).toHaveLength(1000);
+      const answered = new Map(results.map((r) => [r.entity.id, r.entity]));
+      for (const e of stored) expect(e).toEqual(answered.get(e.id));
+    });
+
+    it('bulk of distinct names under a configuration that is gone: 404, nothing written', async () => {
+      const { scope } = await withConfiguration();
+      const gone = { ...scope, configId: 'gone' };
+      const items = Array.from({ length: 600 }, (_, i) => byPrincipal(`g${i}@x`, {}, `value[${i}]`));
+      expect(await failure(store.upsert('userStatuses', gone, items))).toEqual({
+        code: 'ResourceNotFound',
+        message: missingConfigMessage('gone'),
+      });
+      expect(await store.count('userStatuses', scope, query('userStatuses'))).toBe(0);
     });
 
     it('bulk is all or nothing; the failing item is named', async () => {
