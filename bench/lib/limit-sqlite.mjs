@@ -11,13 +11,15 @@ const UPSERT =
   `VALUES (?, ?, ${NEW_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (tenant_id, configuration_id, principal_key) ` +
   `DO UPDATE SET ${ON_CONFLICT_SET} RETURNING *`;
 
-/** `file` opened as the server opens it: WAL, `synchronous` NORMAL (or FULL), foreign keys, busy timeout. */
+/** `file` opened as the server opens it: WAL, `synchronous` NORMAL (or FULL), foreign keys, busy timeout, checkpoint interval. */
 export function openSqlite(file, durability) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // The server copies the WAL back every 10,000 pages (src/store/sqlite/sqlite-store.ts); the limit does the same.
+  db.pragma('wal_autocheckpoint = 10000');
 
   const statements = new Map();
   const stmt = (sql) => {
