@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Row } from '../sql/codec.js';
 import { connectionConfig } from './connection.js';
 import { isRetryable, translate } from './errors.js';
-import { compiled, named } from './prepared.js';
+import { named, unnamed } from './prepared.js';
 import { typeParser } from './query.js';
 
 export interface PostgresOptions {
@@ -56,9 +56,9 @@ export class PgPool {
     this.pool.on('error', () => {});
   }
 
-  /** A fixed statement is always named; a compiled one (a list, a count) while its shapes are few (prepared.ts). */
+  /** A fixed statement is named (prepared once per connection); a compiled one (a list, a count) is not. */
   async rows(db: Db, sql: string, values: unknown[], fixed = true): Promise<Row[]> {
-    return (await db.query(fixed ? named(sql, values) : compiled(sql, values))).rows as Row[];
+    return (await db.query(fixed ? named(sql, values) : unnamed(sql, values))).rows as Row[];
   }
 
   /** Runs one operation, again when it lost a deadlock, and turns database failures into API answers. */
