@@ -21,3 +21,5 @@ export function named(sql: string, values: unknown[]): pg.QueryConfig {
 
 export const unnamed = (sql: string, values: unknown[]): pg.QueryConfig => ({ text: toPositional(sql), values });
 
+/** The text of every named statement prepared so far in this process (for the tenant-scoping check in tests). */
+export const preparedStatements = (): string[] => [...prepared.values()].map((p) => p.text);
