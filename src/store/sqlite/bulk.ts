@@ -91,7 +91,9 @@ export function upsertGroups(stmt: Stmt, t: TableDef, scope: Scope, groups: read
       start += size;
       let ids: string[];
       try {
-        ids = stmt(bulkUpsertSql(t, g.updated, size)).pluck(true).all(params) as string[];
+        ids = stmt(bulkUpsertSql(t, g.updated, size))
+          .pluck(true)
+          .all(params) as string[];
       } catch (err) {
         if (isForeignKeyViolation(err)) throw missingContainer(t, scope);
         throw err;
